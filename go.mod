@@ -1,0 +1,3 @@
+module github.com/tfrun/tfrun
+
+go 1.26
