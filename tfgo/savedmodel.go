@@ -1,0 +1,137 @@
+package tfgo
+
+/*
+#include <stdlib.h>
+#include "tensorflow/c/c_api.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// SavedModel is a SavedModel loaded into a session: the graph with its
+// variables restored, and the parsed MetaGraphDef it came from.
+//
+// It must be closed; Close closes the session (waiting for runs in flight)
+// and then the graph.
+type SavedModel struct {
+	Dir       string
+	Session   *Session
+	Graph     *Graph
+	MetaGraph *MetaGraph
+}
+
+// ReadMetaGraph reads <dir>/saved_model.pb and returns the MetaGraph whose
+// tag set equals tags (as TensorFlow's loader matches them), without cgo.
+func ReadMetaGraph(dir string, tags []string) (*MetaGraph, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("saved model %s: no such directory", dir)
+		}
+		return nil, fmt.Errorf("saved model %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("saved model %s: not a directory", dir)
+	}
+	pb := filepath.Join(dir, "saved_model.pb")
+	b, err := os.ReadFile(pb)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, e := os.Stat(filepath.Join(dir, "saved_model.pbtxt")); e == nil {
+				return nil, fmt.Errorf("saved model %s: only saved_model.pbtxt found; tfrun reads the binary saved_model.pb", dir)
+			}
+			return nil, fmt.Errorf("saved model %s: no saved_model.pb (not a SavedModel directory)", dir)
+		}
+		return nil, fmt.Errorf("saved model %s: %w", dir, err)
+	}
+	mgs, err := ParseSavedModel(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pb, err)
+	}
+	want := slices.Clone(tags)
+	slices.Sort(want)
+	var have []string
+	for _, mg := range mgs {
+		got := slices.Clone(mg.Tags)
+		slices.Sort(got)
+		if slices.Equal(got, want) {
+			return mg, nil
+		}
+		have = append(have, "["+strings.Join(mg.Tags, ",")+"]")
+	}
+	return nil, fmt.Errorf("%s: no MetaGraph with tags [%s]; it has %s", pb, strings.Join(tags, ","), strings.Join(have, " "))
+}
+
+// LoadSavedModel loads the SavedModel in dir with the MetaGraph tagged tags
+// (usually ["serve"]) into a new session: graph imported, variables
+// restored. The directory is checked in Go first, so that a missing or
+// corrupt model gives an error naming the file rather than reaching
+// TensorFlow. The result must be closed.
+func LoadSavedModel(dir string, tags []string, opts *SessionOptions) (*SavedModel, error) {
+	mg, err := ReadMetaGraph(dir, tags)
+	if err != nil {
+		return nil, err
+	}
+	if len(mg.Variables) > 0 {
+		idx := filepath.Join(dir, "variables", "variables.index")
+		if _, err := os.Stat(idx); err != nil {
+			return nil, fmt.Errorf("saved model %s: the graph has %d variables but %s is missing", dir, len(mg.Variables), idx)
+		}
+	}
+	copts, err := newSessionOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer C.TF_DeleteSessionOptions(copts)
+
+	cdir := C.CString(dir)
+	defer C.free(unsafe.Pointer(cdir))
+	ctags := make([]*C.char, len(tags))
+	for i, t := range tags {
+		ctags[i] = C.CString(t)
+		defer C.free(unsafe.Pointer(ctags[i]))
+	}
+	g := NewGraph()
+	st := newStatus()
+	defer st.free()
+	c := C.TF_LoadSessionFromSavedModel(copts, nil, cdir, ptr(ctags), C.int(len(tags)), g.c, nil, st.c)
+	runtime.KeepAlive(ctags)
+	if err := st.err("TF_LoadSessionFromSavedModel"); err != nil {
+		g.Close()
+		return nil, fmt.Errorf("loading saved model %s: %w", dir, err)
+	}
+	return &SavedModel{Dir: dir, Session: newSession(c, g), Graph: g, MetaGraph: mg}, nil
+}
+
+// Close closes the session, then the graph. Idempotent.
+func (m *SavedModel) Close() error {
+	if m == nil {
+		return nil
+	}
+	err := m.Session.Close()
+	m.Graph.Close()
+	return err
+}
+
+// Devices lists the devices TensorFlow sees in this process (CPUs, GPUs)
+// by starting a session on an empty graph.
+func Devices(opts *SessionOptions) ([]Device, error) {
+	g := NewGraph()
+	defer g.Close()
+	s, err := NewSession(g, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.ListDevices()
+}
