@@ -284,6 +284,7 @@ def export(model: keras.Model, out_dir: str, name: str | None = None, y_dtype: s
     if os.path.exists(out_dir) and not force:
         raise ExportError(f"{out_dir} exists; pass --force to replace it")
     tmp = tempfile.mkdtemp(prefix="." + os.path.basename(out_dir) + ".tmp-", dir=parent)
+    os.chmod(tmp, 0o755)
     try:
         tf.saved_model.save(module, tmp, signatures=signatures)
         graph_vars = _graph_variables(os.path.join(tmp, "saved_model.pb"))

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package tfgo
 
 // The only #cgo directives of the binding. The include and library paths come

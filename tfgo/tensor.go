@@ -1,3 +1,5 @@
+//go:build cgo
+
 package tfgo
 
 /*
@@ -121,7 +123,7 @@ func (t *Tensor) Close() error {
 func (t *Tensor) DataType() DataType { return t.dtype }
 
 // Shape returns a copy of the tensor's dimensions.
-func (t *Tensor) Shape() []int64 { return append([]int64(nil), t.shape...) }
+func (t *Tensor) Shape() []int64 { return append(make([]int64, 0, len(t.shape)), t.shape...) }
 
 func (t *Tensor) numElements() int {
 	n := 1
@@ -351,4 +353,11 @@ func ReadFlat[T any](t *Tensor) ([]T, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// CloseAll closes every tensor (nil entries are skipped).
+func CloseAll(ts []*Tensor) {
+	for _, t := range ts {
+		t.Close()
+	}
 }
