@@ -103,6 +103,9 @@ func (g *Graph) Output(s string) (Output, error) {
 	if err != nil {
 		return Output{}, err
 	}
+	if g.c == nil {
+		return Output{}, ErrClosed
+	}
 	op := g.Operation(name)
 	if op == nil {
 		return Output{}, &Error{Code: NotFound, Op: "Graph.Output", Msg: fmt.Sprintf("no operation %q in the graph", name)}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"unsafe"
 )
 
@@ -64,6 +65,10 @@ func LoadSavedModel(dir string, tags []string, opts *SessionOptions) (*SavedMode
 	runtime.KeepAlive(ctags)
 	if err := st.err("TF_LoadSessionFromSavedModel"); err != nil {
 		g.Close()
+		if strings.Contains(err.Error(), "Restore") {
+			return nil, fmt.Errorf("loading saved model %s: restoring its variables from %s: %w",
+				dir, filepath.Join(dir, "variables", "variables"), err)
+		}
 		return nil, fmt.Errorf("loading saved model %s: %w", dir, err)
 	}
 	return &SavedModel{Dir: dir, Session: newSession(c, g), Graph: g, MetaGraph: mg}, nil
