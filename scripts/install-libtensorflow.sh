@@ -8,7 +8,7 @@
 #   <prefix>/include/tensorflow/c/...
 #   <prefix>/lib/pkgconfig/tensorflow.pc
 #
-# Usage: install-libtensorflow.sh [--variant cpu|gpu] [--prefix DIR]
+# Usage: install-libtensorflow.sh [--variant cpu|gpu] [--prefix DIR] [--expect-version V]
 # Defaults: variant $TF_VARIANT or cpu; prefix $TF_PREFIX or .deps/libtensorflow.
 # Idempotent: a prefix stamped with the same variant, version and hash is left alone.
 # The prefix is built in a temporary sibling and renamed into place.
@@ -21,7 +21,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --variant) variant="$2"; shift 2 ;;
     --prefix) prefix="$2"; shift 2 ;;
-    *) die "unknown argument $1 (want --variant cpu|gpu, --prefix DIR)" ;;
+    --expect-version) [ "$2" = "$TF_VERSION" ] || die "expected TensorFlow $2, TF_VERSION pins $TF_VERSION"; shift 2 ;;
+    *) die "unknown argument $1 (want --variant cpu|gpu, --prefix DIR, --expect-version V)" ;;
   esac
 done
 

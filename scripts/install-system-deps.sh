@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tfrun builds against: libhdf5-dev (the HDF5
-# layer of h5convert), pkg-config, unzip (to unpack the TensorFlow wheel).
+# layer of h5convert), pkg-config, unzip (to unpack the TensorFlow wheel),
+# and python3 with pip when missing (to download the wheel).
 # Idempotent and quiet when everything is present.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 want=(libhdf5-dev pkg-config unzip ca-certificates)
+# pip downloads the TensorFlow wheel; a machine without it gets Debian's.
+python3 -m pip --version >/dev/null 2>&1 || want+=(python3-pip)
+command -v python3 >/dev/null 2>&1 || want+=(python3)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
