@@ -101,6 +101,8 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 bad model, 4 bad data,
 	root.AddCommand(
 		newVersionCommand(),
 		newInspectCommand(),
+		newTrainCommand(),
+		newEvaluateCommand(),
 	)
 	return root
 }
