@@ -158,10 +158,7 @@ func readNPY(r io.Reader, size int64) (*Array, error) {
 		return nil, err
 	}
 	n, err := numElements(h.shape)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
-	}
-	if h.descr.size > 0 && n > math.MaxInt64/2/h.descr.size {
+	if err != nil || (h.descr.size > 0 && n > math.MaxInt64/2/h.descr.size) {
 		return nil, fmt.Errorf("%w: shape %v is too large", ErrFormat, h.shape)
 	}
 	nbytes := int64(n) * int64(h.descr.size)
