@@ -1,0 +1,107 @@
+package dataset
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// DataDirEnv is the environment variable that names the data cache
+// scripts/fetch-data.sh fills.
+const DataDirEnv = "TFRUN_DATA"
+
+// DataDir returns the data cache: $TFRUN_DATA when set, otherwise the first
+// ".cache/data" found in the working directory or one of its parents (the
+// repository's default cache). It fails when neither exists.
+func DataDir() (string, error) {
+	if d := os.Getenv(DataDirEnv); d != "" {
+		return d, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for dir := wd; ; {
+		p := filepath.Join(dir, ".cache", "data")
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return "", fmt.Errorf("%w: no data cache: set %s or run scripts/fetch-data.sh in the repository", ErrNotFound, DataDirEnv)
+}
+
+// AutoMPGSeed is the seed Open uses for Auto MPG's 80/20 train/test split.
+const AutoMPGSeed = 0
+
+// Open loads a split ("train" or "test") of the dataset spec names; it is
+// what the CLI's --data flag takes:
+//
+//	mnist          MNIST from the data cache (DataDir()/mnist)
+//	fashion-mnist  Fashion-MNIST from the data cache (see LoadFashionMNIST)
+//	autompg        Auto MPG from the data cache, split 80/20 by
+//	               TrainTestSplit(0.8, AutoMPGSeed)
+//	DIR            a directory of MNIST-layout IDX files (see LoadMNIST)
+//	FILE.npz       an .npz in Keras' mnist.npz layout (see LoadMNISTNPZ)
+func Open(spec, split string) (Dataset, error) {
+	if _, err := mnistPrefix(split); err != nil {
+		return Dataset{}, fmt.Errorf("open %s: %w", spec, err)
+	}
+	cached := func(name string) (string, error) {
+		dir, err := DataDir()
+		if err != nil {
+			return "", fmt.Errorf("open %s: %w", spec, err)
+		}
+		return filepath.Join(dir, name), nil
+	}
+	switch spec {
+	case "mnist":
+		dir, err := cached("mnist")
+		if err != nil {
+			return Dataset{}, err
+		}
+		return LoadMNIST(dir, split)
+	case "fashion-mnist":
+		dir, err := cached("fashion-mnist")
+		if err != nil {
+			return Dataset{}, err
+		}
+		return LoadFashionMNIST(dir, split)
+	case "autompg":
+		dir, err := cached("autompg")
+		if err != nil {
+			return Dataset{}, err
+		}
+		td, err := LoadAutoMPG(filepath.Join(dir, "cars.json"))
+		if err != nil {
+			return Dataset{}, err
+		}
+		train, test, err := td.TrainTestSplit(0.8, AutoMPGSeed)
+		if err != nil {
+			return Dataset{}, err
+		}
+		if split == Test {
+			return test, nil
+		}
+		return train, nil
+	}
+	st, err := os.Stat(spec)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Dataset{}, fmt.Errorf("open %s: %w: want mnist, fashion-mnist, autompg, a directory of IDX files or an .npz file", spec, ErrNotFound)
+	case err != nil:
+		return Dataset{}, err
+	case st.IsDir():
+		return LoadMNIST(spec, split)
+	case strings.EqualFold(filepath.Ext(spec), ".npz"):
+		return LoadMNISTNPZ(spec, split)
+	}
+	return Dataset{}, fmt.Errorf("open %s: %w: want mnist, fashion-mnist, autompg, a directory of IDX files or an .npz file", spec, ErrFormat)
+}
