@@ -66,22 +66,32 @@ func (m *Model) call(sig *Signature, inputs map[string]*tfgo.Tensor, fetch []str
 	return out, nil
 }
 
+// InputError reports inputs that do not fit a signature: a missing or
+// unknown key, a wrong dtype, rank or size. It is the caller's data that is
+// wrong, not the model.
+type InputError struct {
+	Signature string
+	Msg       string
+}
+
+func (e *InputError) Error() string { return fmt.Sprintf("signature %q: %s", e.Signature, e.Msg) }
+
 // feeds checks inputs against the signature and pairs them with its
 // placeholders.
 func (s *Signature) feeds(inputs map[string]*tfgo.Tensor) ([]tfgo.Feed, error) {
 	for k := range inputs {
 		if _, ok := s.Input(k); !ok {
-			return nil, fmt.Errorf("signature %q has no input %q (inputs: %s)", s.Key, k, strings.Join(keysOf(s.Inputs), ", "))
+			return nil, &InputError{s.Key, fmt.Sprintf("no input %q (inputs: %s)", k, strings.Join(keysOf(s.Inputs), ", "))}
 		}
 	}
 	feeds := make([]tfgo.Feed, len(s.Inputs))
 	for i, spec := range s.Inputs {
 		t, ok := inputs[spec.Key]
 		if !ok || t == nil {
-			return nil, fmt.Errorf("signature %q: input %q is missing (inputs: %s)", s.Key, spec.Key, strings.Join(keysOf(s.Inputs), ", "))
+			return nil, &InputError{s.Key, fmt.Sprintf("input %q is missing (inputs: %s)", spec.Key, strings.Join(keysOf(s.Inputs), ", "))}
 		}
 		if err := spec.Check(t.DataType(), t.Shape()); err != nil {
-			return nil, fmt.Errorf("signature %q: %w", s.Key, err)
+			return nil, &InputError{s.Key, err.Error()}
 		}
 		feeds[i] = tfgo.Feed{Output: spec.output, Tensor: t}
 	}

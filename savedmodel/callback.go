@@ -24,11 +24,11 @@ type Callback interface {
 // NopCallback implements every Callback hook as a no-op.
 type NopCallback struct{}
 
-func (NopCallback) OnTrainBegin(*Fitting) error                { return nil }
-func (NopCallback) OnEpochBegin(*Fitting, int) error           { return nil }
-func (NopCallback) OnBatchEnd(*Fitting, int, int, Logs) error  { return nil }
-func (NopCallback) OnEpochEnd(*Fitting, int, Logs) error       { return nil }
-func (NopCallback) OnTrainEnd(*Fitting, Logs) error            { return nil }
+func (NopCallback) OnTrainBegin(*Fitting) error               { return nil }
+func (NopCallback) OnEpochBegin(*Fitting, int) error          { return nil }
+func (NopCallback) OnBatchEnd(*Fitting, int, int, Logs) error { return nil }
+func (NopCallback) OnEpochEnd(*Fitting, int, Logs) error      { return nil }
+func (NopCallback) OnTrainEnd(*Fitting, Logs) error           { return nil }
 
 // History is what Fit returns: per-epoch values by name, as Keras'
 // History.history, with the epoch numbers (0-based) in Epoch.

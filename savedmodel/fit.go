@@ -38,7 +38,10 @@ type Fitting struct {
 	Samples int // training samples
 	// Epoch is the epoch running (or just finished).
 	Epoch int
-	stop  bool
+	// BatchLogs holds the values of the last batch alone (OnBatchEnd's logs
+	// are the epoch's running means). Valid during OnBatchEnd.
+	BatchLogs Logs
+	stop      bool
 }
 
 // StopTraining asks Fit to stop after the current epoch (after the current
@@ -411,6 +414,12 @@ func (m *Model) fitEpoch(ctx context.Context, f *Fitting, train dataset.Dataset,
 		tr.add(vals, b)
 		if len(opts.Callbacks) > 0 {
 			logs = tr.logs("", logs)
+			if f.BatchLogs == nil {
+				f.BatchLogs = Logs{}
+			}
+			for i, n := range tr.names {
+				f.BatchLogs[n] = vals[i]
+			}
 			for _, cb := range opts.Callbacks {
 				if err := cb.OnBatchEnd(f, epoch, b.Index, logs); err != nil {
 					return nil, err

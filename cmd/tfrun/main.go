@@ -103,6 +103,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 bad model, 4 bad data,
 		newInspectCommand(),
 		newTrainCommand(),
 		newEvaluateCommand(),
+		newPredictCommand(),
 	)
 	return root
 }
