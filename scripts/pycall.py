@@ -6,6 +6,8 @@
 calls.json is a list of calls, run in order on one loaded model:
   [{"signature": "serving_default", "inputs": {"x": {"dtype": "float32", "shape": [2, 28, 28], "data": [...]}}}, ...]
 or, to feed NumPy files instead of inline data, "inputs": {"x": {"npy": "path.npy"}}.
+A call with "batch_size": N slices its inputs along dimension 0 into consecutive
+batches and calls the signature once per batch (one result each).
 out.json gets one object per call: {"outputs": {key: {"dtype", "shape", "data"}}}.
 With --variables, out.json also holds every variable's value after the calls.
 """
@@ -48,8 +50,14 @@ def main():
     results = []
     for c in calls:
         fn = loaded.signatures[c["signature"]]
-        out = fn(**{k: tf.constant(to_array(v)) for k, v in c["inputs"].items()})
-        results.append({"outputs": {k: to_json(v.numpy()) for k, v in out.items()}})
+        inputs = {k: to_array(v) for k, v in c["inputs"].items()}
+        n = c.get("batch_size")
+        batches = [inputs] if not n else [
+            {k: v[lo:lo + n] for k, v in inputs.items()}
+            for lo in range(0, len(next(iter(inputs.values()))), n)]
+        for b in batches:
+            out = fn(**{k: tf.constant(v) for k, v in b.items()})
+            results.append({"outputs": {k: to_json(v.numpy()) for k, v in out.items()}})
     doc = {"calls": results}
     if args.variables:
         doc["variables"] = {v.name.rsplit(":", 1)[0]: to_json(v.numpy()) for v in loaded.tfrun_variables}
