@@ -96,9 +96,10 @@ type slot struct {
 }
 
 // Batches returns an iterator over one epoch of ds, cut as opt says. Data is
-// copied from ds into a small set of reused buffers (Prefetch+2 batches), so
-// an epoch allocates nothing per batch; ds must not change while the
-// iterator is in use.
+// copied from ds into a small set of buffers allocated here and reused
+// (Prefetch+2 batches with prefetch, 1 without), so an epoch allocates
+// nothing per batch; ds must not change while the iterator is in use. A new
+// epoch takes a new iterator (with its Epoch for the shuffle).
 //
 // Call Close when done (defer it): it stops the prefetching goroutine.
 // Cancelling ctx stops it too, and Next then returns ctx's error.

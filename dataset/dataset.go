@@ -131,6 +131,9 @@ func (d Dataset) Validate() error {
 // within it. The error wraps ErrNotFinite.
 func (d Dataset) CheckFinite() error {
 	return d.arrays(func(what string, a *Array) error {
+		if a == nil {
+			return nil
+		}
 		i := -1
 		var v float64
 		switch x := a.Data.(type) {

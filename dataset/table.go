@@ -242,7 +242,7 @@ func (t *Table) Dataset(opt TableOptions) (TableData, error) {
 	features := opt.Features
 	if len(features) == 0 {
 		for _, c := range t.Columns {
-			if c != opt.Target {
+			if opt.Target == "" || c != opt.Target {
 				features = append(features, c)
 			}
 		}

