@@ -10,7 +10,7 @@ ROOT := $(abspath .)
 DEFAULT_TF_PREFIX := $(ROOT)/.deps/libtensorflow
 TF_PREFIX ?= $(DEFAULT_TF_PREFIX)
 TF_VARIANT ?= cpu
-VENV := $(ROOT)/.venv
+VENV ?= $(ROOT)/.venv
 PYTHON := $(VENV)/bin/python
 TFRUN_DATA ?= $(ROOT)/.cache/data
 
@@ -24,7 +24,7 @@ export TFRUN_PYTHON := $(PYTHON)
 export TF_CPP_MIN_LOG_LEVEL ?= 1
 
 # Packages that must build and test without cgo (pure Go).
-PURE_PKGS := ./dataset/...
+PURE_PKGS := . ./tfgo/... ./savedmodel/... ./dataset/... ./internal/...
 
 .PHONY: help setup build test test-go test-pure lint mnist data fixtures bench clean
 
