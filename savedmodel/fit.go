@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/tfrun/tfrun/dataset"
 	"github.com/tfrun/tfrun/tfgo"
@@ -67,7 +68,7 @@ func (m *Model) prepare(key string, ds dataset.Dataset, needTargets bool) (datas
 		src = "data"
 	}
 	if err := ds.Validate(); err != nil {
-		return ds, fmt.Errorf("%s: %w", src, err)
+		return ds, withSource(src, err)
 	}
 	if ds.Len() == 0 {
 		return ds, fmt.Errorf("%s: no samples", src)
@@ -100,7 +101,7 @@ func (m *Model) prepare(key string, ds dataset.Dataset, needTargets bool) (datas
 			// Check labels before converting, so a float label like 3.5 is
 			// reported as a label, not as a conversion.
 			if err := ds.CheckLabels(m.desc.Target.SparseClasses); err != nil {
-				return ds, fmt.Errorf("%s: %w (the model has %d classes)", src, err, m.desc.Target.SparseClasses)
+				return ds, fmt.Errorf("%w (the model has %d classes)", withSource(src, err), m.desc.Target.SparseClasses)
 			}
 		}
 		y, err := conformArray(src, "y", ds.Targets, spec)
@@ -116,9 +117,17 @@ func (m *Model) prepare(key string, ds dataset.Dataset, needTargets bool) (datas
 		out.Weights = ds.Weights
 	}
 	if err := out.CheckFinite(); err != nil {
-		return ds, fmt.Errorf("%s: %w", src, err)
+		return ds, withSource(src, err)
 	}
 	return out, nil
+}
+
+// withSource prefixes err with the data source unless it names it already.
+func withSource(src string, err error) error {
+	if strings.Contains(err.Error(), src) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", src, err)
 }
 
 func modelInputs(sig *Signature) string {
@@ -306,9 +315,11 @@ func (m *Model) evaluate(ctx context.Context, ds dataset.Dataset, batchSize int,
 // bad data gets an error naming the source and the input. Fit stops between
 // steps when ctx is cancelled and returns the history so far with ctx's
 // error; a non-finite loss stops it with an error wrapping ErrNonFinite.
+// The returned History is never nil.
 func (m *Model) Fit(ctx context.Context, train dataset.Dataset, opts FitOptions) (*History, error) {
+	hist := &History{Values: map[string][]float64{}}
 	if err := m.requireContract("train"); err != nil {
-		return nil, err
+		return hist, err
 	}
 	if opts.Epochs <= 0 {
 		opts.Epochs = 1
@@ -325,19 +336,19 @@ func (m *Model) Fit(ctx context.Context, train dataset.Dataset, opts FitOptions)
 		opts.Prefetch = 0
 	}
 	if opts.InitialEpoch < 0 || opts.InitialEpoch > opts.Epochs {
-		return nil, fmt.Errorf("initial epoch %d outside [0, %d]", opts.InitialEpoch, opts.Epochs)
+		return hist, fmt.Errorf("initial epoch %d outside [0, %d]", opts.InitialEpoch, opts.Epochs)
 	}
 	train, err := m.prepare(TrainStepKey, train, true)
 	if err != nil {
-		return nil, err
+		return hist, err
 	}
 	var val dataset.Dataset
 	if opts.Validation != nil {
 		if val, err = m.prepare(EvaluateKey, *opts.Validation, true); err != nil {
-			return nil, fmt.Errorf("validation data: %w", err)
+			return hist, fmt.Errorf("validation data: %w", err)
 		}
 	}
-	f := &Fitting{Model: m, Options: opts, History: &History{Values: map[string][]float64{}},
+	f := &Fitting{Model: m, Options: opts, History: hist,
 		Steps: dataset.NumBatches(train.Len(), opts.BatchSize), Samples: train.Len(), Epoch: opts.InitialEpoch}
 	for _, cb := range opts.Callbacks {
 		if err := cb.OnTrainBegin(f); err != nil {
