@@ -124,6 +124,21 @@ func ParseDescription(path string, b []byte) (*Description, error) {
 	return &d, nil
 }
 
+// layersOf returns the names of every layer that lists the variable
+// (nested models included), innermost last.
+func (d *Description) layersOf(variable string) []string {
+	var out []string
+	for _, l := range d.Layers {
+		for _, v := range l.Variables {
+			if v == variable {
+				out = append(out, l.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // LayerOf returns the innermost layer that lists the variable, or "".
 func (d *Description) LayerOf(variable string) string {
 	layer, depth := "", -1
