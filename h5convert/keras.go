@@ -123,13 +123,13 @@ func (b *planner) autoKeras3() ([]*rule, []*Problem) {
 	var rules []*rule
 	keras := kerasNames(layersOf(b.vars))
 	for _, l := range model {
-		fl := byGroupName[keras[l]]
+		fl := byGroupName[keras[l.Name]]
 		if useAttr {
 			fl = byAttr[l.Name]
 		}
 		if fl == nil {
 			for _, v := range l.Vars {
-				b.hints[v.Name] = fmt.Sprintf("no layers/%s/vars in the file", keras[l])
+				b.hints[v.Name] = fmt.Sprintf("no layers/%s/vars in the file", keras[l.Name])
 			}
 			continue
 		}
@@ -149,17 +149,17 @@ func (b *planner) autoKeras3() ([]*rule, []*Problem) {
 // kerasNames gives each layer the group name Keras 3 saves it under
 // inside a Sequential or Functional model: its class in snake_case, with
 // _1, _2, ... for later layers of the same class.
-func kerasNames(ls []*layer) map[*layer]string {
-	out := map[*layer]string{}
+func kerasNames(ls []*layer) map[string]string {
+	out := map[string]string{} // layer name -> group name
 	used := map[string]int{}
 	for _, l := range ls {
 		base := snakeCase(l.Class)
 		if n, ok := used[base]; ok {
 			used[base] = n + 1
-			out[l] = fmt.Sprintf("%s_%d", base, n+1)
+			out[l.Name] = fmt.Sprintf("%s_%d", base, n+1)
 		} else {
 			used[base] = 0
-			out[l] = base
+			out[l.Name] = base
 		}
 	}
 	return out
