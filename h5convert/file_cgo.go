@@ -49,7 +49,7 @@ func (s *hdf5Source) objects() []Object { return s.objs }
 func (s *hdf5Source) read(path string) (*Values, error) {
 	a, err := s.f.ReadDataset(path)
 	if err != nil {
-		return nil, fmt.Errorf("h5convert: read %w", err)
+		return nil, fmt.Errorf("h5convert: %w", err)
 	}
 	v := &Values{DType: dtypeOf(a.Data), Shape: cloneShape(a.Shape), Data: a.Data}
 	if err := v.check(); err != nil {

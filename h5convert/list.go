@@ -55,7 +55,8 @@ type Listing struct {
 // List opens an HDF5 file read-only and describes every group, dataset and
 // link with its dtype, shape and attributes, like `h5ls -r`; with
 // opts.Stats also the minimum, maximum and NaN count of each numeric
-// dataset. It is safe for concurrent use.
+// dataset (a dataset that cannot be read gets StatsError instead, and the
+// listing goes on). It is safe for concurrent use.
 func List(path string, opts ListOptions) (*Listing, error) {
 	src, err := openSource(path)
 	if err != nil {
@@ -79,7 +80,8 @@ func listSource(path string, src source, opts ListOptions) (*Listing, error) {
 		}
 		v, err := src.read(o.Path)
 		if err != nil {
-			return nil, err
+			o.StatsError = err.Error()
+			continue
 		}
 		o.Stats = statsOf(v)
 	}
@@ -171,6 +173,9 @@ func describeObject(o *Object) string {
 			b.WriteString("  min=- max=-")
 		}
 		fmt.Fprintf(&b, " nan=%d inf=%d", s.NaN, s.Inf)
+	}
+	if o.StatsError != "" {
+		b.WriteString("  (no stats: " + o.StatsError + ")")
 	}
 	return b.String()
 }

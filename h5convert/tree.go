@@ -36,6 +36,9 @@ type Object struct {
 	SeenAt string `json:"seen_at,omitempty"`
 	// Stats (datasets, with ListOptions.Stats) summarises numeric values.
 	Stats *Stats `json:"stats,omitempty"`
+	// StatsError says why Stats is missing for a numeric dataset that
+	// could not be read (too large, an unavailable compression filter).
+	StatsError string `json:"stats_error,omitempty"`
 }
 
 // Attribute is a named value attached to a group or dataset.

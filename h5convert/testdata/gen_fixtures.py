@@ -247,6 +247,8 @@ def types():
         num.create_dataset("cube", data=np.arange(24, dtype="f8").reshape(2, 3, 4))
         num.create_dataset("chunked", data=np.arange(12, dtype="f4").reshape(3, 4), chunks=(1, 4), compression="gzip")
         num.create_dataset("nonfinite", data=np.array([1.0, np.nan, -np.inf, -2.0, np.nan, np.inf]))
+        # 2^40 elements that take no space on disk: readers must refuse them.
+        num.create_dataset("huge", shape=(1 << 20, 1 << 20), dtype="f8", chunks=(1, 64))
         s = f.create_group("str")
         s.create_dataset("vlen", data=np.array(["alpha", "béta", ""], dtype=h5py.string_dtype()))
         s.create_dataset("fixed", data=np.array([b"ab", b"cde", b""], dtype="S4"))

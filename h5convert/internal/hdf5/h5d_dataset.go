@@ -200,9 +200,21 @@ func datasetInfo(did C.hid_t, where string) (Type, Space, []int64, int, error) {
 	return t, space, shape, n, err
 }
 
+// MaxReadBytes bounds the memory one dataset or attribute may take when
+// read, so that a corrupt header claiming a huge shape gives an error
+// rather than exhausting memory.
+const MaxReadBytes = 4 << 30
+
 // readData reads n elements of file type t from a dataset or attribute.
 // The caller holds mu.
 func readData(id C.hid_t, isAttr bool, sid C.hid_t, t Type, n int, where string) (any, error) {
+	elem := 8
+	if t.Class == ClassString && !t.VarLen {
+		elem = t.Size
+	}
+	if elem > 0 && n > MaxReadBytes/elem {
+		return nil, plainError("read", where, fmt.Errorf("%d elements of %s are more than this package reads (%d bytes)", n, t, MaxReadBytes))
+	}
 	data, err := newSlice(t, n)
 	if err != nil {
 		return nil, plainError("read", where, err)

@@ -209,6 +209,7 @@ func TestReadErrors(t *testing.T) {
 		{"/links/external/x", nil, "which is not followed"},
 		{"/links/dangling/x", ErrNotFound, "no such object"},
 		{"/links/dangling", nil, "H5Dopen2"},
+		{"/num/huge", nil, "1099511627776 elements of float64 are more than this package reads"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
