@@ -46,7 +46,9 @@
 //
 // keras3: Keras 3 .weights.h5, layers/<name>/vars/<i>, where <name> is
 // the snake_case class name (dense, dense_1, batch_normalization) and the
-// vars group's name attribute is the layer name.
+// vars group's name attribute is the layer name. Nested models
+// (layers/functional/layers/...) and sharded weights are not mapped
+// automatically; a mapping file maps them.
 //
 // Datasets no rule uses (optimizer state, metadata) are listed in
 // [Plan].Skipped. Non-trainable variables the file lacks keep their values.

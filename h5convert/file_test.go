@@ -284,15 +284,6 @@ func TestPlanErrorsOnFiles(t *testing.T) {
 	}
 }
 
-// valuesOf collects a plan's values by variable.
-func valuesOf(p *Plan) map[string]*Values {
-	m := map[string]*Values{}
-	for _, a := range p.Assignments {
-		m[a.Variable] = a.Values
-	}
-	return m
-}
-
 func mustPlan(tb testing.TB, file, vars string, opts Options) *Plan {
 	tb.Helper()
 	p, err := NewPlan(file, loadVars(tb, vars), opts)

@@ -25,6 +25,9 @@ type kerasFileLayer struct {
 func (b *planner) autoKerasLegacy() ([]*rule, []*Problem) {
 	var problems []*Problem
 	root := b.t.kerasLegacyRoot()
+	if root == "" {
+		return nil, []*Problem{newProblem(ErrLayout, "", "", "%s has no layer_names attribute on / or /model_weights, so it is not a Keras legacy H5 file", b.t.file)}
+	}
 	names, _ := b.t.kerasList(root, "layer_names")
 	var fls []*kerasFileLayer
 	for _, name := range names {

@@ -404,10 +404,16 @@ func TestPlanKeras(t *testing.T) {
 			"seq/dense/kernel":   "/d0/seq/d0/kernel",
 			"seq/dense_1/kernel": "/d1/k",
 		}},
+		{"keras-legacy forced on keras3", keras3(), LayoutKerasLegacy, []error{ErrLayout, ErrUncovered},
+			[]string{"mem.h5 has no layer_names attribute on / or /model_weights"}, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := planMem(t, tt.src, vars, Options{}, true)
+			opts := Options{}
+			if tt.name == "keras-legacy forced on keras3" {
+				opts.Layout = LayoutKerasLegacy
+			}
+			p, err := planMem(t, tt.src, vars, opts, true)
 			checkErr(t, err, tt.kinds, tt.texts)
 			if p.Layout != tt.layout {
 				t.Errorf("layout = %s, want %s", p.Layout, tt.layout)
