@@ -98,14 +98,6 @@ func (p *Permutation) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalYAML writes true, false or the permutation list.
-func (p Permutation) MarshalYAML() (any, error) {
-	if p.Perm != nil {
-		return p.Perm, nil
-	}
-	return p.Reverse, nil
-}
-
 // UnmarshalYAML reads true, false or a list of axes.
 func (p *Permutation) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {

@@ -380,40 +380,44 @@ func TestPlanKeras(t *testing.T) {
 	tests := []struct {
 		name   string
 		src    *memSource
+		force  Layout // Options.Layout
 		layout Layout
 		kinds  []error
 		texts  []string
 		warn   string
 		assign map[string]string
 	}{
-		{"keras3 by class", keras3(), LayoutKeras3, nil, nil, "", map[string]string{
+		{"keras3 by class", keras3(), "", LayoutKeras3, nil, nil, "", map[string]string{
 			"seq/batch_normalization/gamma":       "/layers/batch_normalization/vars/0",
 			"seq/batch_normalization/moving_mean": "/layers/batch_normalization/vars/1",
 			"seq/dense_1/kernel":                  "/layers/dense_1/vars/0",
 		}},
-		{"keras3 by name attribute", keras3("batch_normalization", "dense_1", "dense"), LayoutKeras3, []error{ErrShapeMismatch},
+		{"keras3 by name attribute", keras3("batch_normalization", "dense_1", "dense"), "", LayoutKeras3, []error{ErrShapeMismatch},
 			[]string{"dataset /layers/dense/vars/0 [3 2] does not fit variable seq/dense_1/kernel [2 1] (keras3 layers/dense/vars/0)"}, "", nil},
-		{"keras-legacy by name", legacy("dense", "batch_normalization", "dense_1"), LayoutKerasLegacy, nil, nil, "", map[string]string{
+		{"keras-legacy by name", legacy("dense", "batch_normalization", "dense_1"), "", LayoutKerasLegacy, nil, nil, "", map[string]string{
 			"seq/dense/kernel":                    "/dense/seq/dense/kernel", // by weight name, though listed second
 			"seq/dense/bias":                      "/dense/seq/dense/bias",
 			"seq/batch_normalization/gamma":       "/batch_normalization/g:0", // by position: trainable first
 			"seq/batch_normalization/moving_mean": "/batch_normalization/mm:0",
 			"seq/dense_1/bias":                    "/dense_1/b",
 		}},
-		{"keras-legacy by order", legacy("d0", "bn", "d1"), LayoutKerasLegacy, nil, nil, "layers mapped by order, as Keras' load_weights does", map[string]string{
+		{"keras-legacy by order", legacy("d0", "bn", "d1"), "", LayoutKerasLegacy, nil, nil, "layers mapped by order, as Keras' load_weights does", map[string]string{
 			"seq/dense/kernel":   "/d0/seq/d0/kernel",
 			"seq/dense_1/kernel": "/d1/k",
 		}},
-		{"keras-legacy forced on keras3", keras3(), LayoutKerasLegacy, []error{ErrLayout, ErrUncovered},
+		{"keras3 weight counts differ", func() *memSource {
+			m := keras3()
+			extra := newMem(memDS{path: "/layers/dense/vars/2", dtype: "float32", shape: []int64{1}})
+			m.objs = append(m.objs, extra.objs[len(extra.objs)-1])
+			return m
+		}(), "", LayoutKeras3, []error{ErrLayout, ErrUncovered},
+			[]string{"mem.h5: layers/dense has 3 weights but model layer dense has 2 (kernel, bias); map them in a mapping file"}, "", nil},
+		{"keras-legacy forced on keras3", keras3(), LayoutKerasLegacy, LayoutKerasLegacy, []error{ErrLayout, ErrUncovered},
 			[]string{"mem.h5 has no layer_names attribute on / or /model_weights"}, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := Options{}
-			if tt.name == "keras-legacy forced on keras3" {
-				opts.Layout = LayoutKerasLegacy
-			}
-			p, err := planMem(t, tt.src, vars, opts, true)
+			p, err := planMem(t, tt.src, vars, Options{Layout: tt.force}, true)
 			checkErr(t, err, tt.kinds, tt.texts)
 			if p.Layout != tt.layout {
 				t.Errorf("layout = %s, want %s", p.Layout, tt.layout)

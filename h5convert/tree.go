@@ -116,30 +116,6 @@ func newTree(file string, objs []Object) *tree {
 // get returns the object at path, or nil.
 func (t *tree) get(path string) *Object { return t.byPath[path] }
 
-// dataset returns the dataset at path, or nil.
-func (t *tree) dataset(path string) *Object {
-	if o := t.byPath[path]; o != nil && o.Kind == "dataset" {
-		return o
-	}
-	return nil
-}
-
-// children returns the direct members of the group at path, in name order.
-func (t *tree) children(path string) []*Object {
-	prefix := path + "/"
-	if path == "/" {
-		prefix = "/"
-	}
-	var out []*Object
-	for i := range t.objs {
-		p := t.objs[i].Path
-		if p != path && strings.HasPrefix(p, prefix) && !strings.Contains(p[len(prefix):], "/") {
-			out = append(out, &t.objs[i])
-		}
-	}
-	return out
-}
-
 // attr returns the named attribute of the object at path, or nil.
 func (t *tree) attr(path, name string) *Attribute {
 	o := t.byPath[path]
