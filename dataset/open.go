@@ -49,7 +49,7 @@ const AutoMPGSeed = 0
 //	autompg        Auto MPG from the data cache, split 80/20 by
 //	               TrainTestSplit(0.8, AutoMPGSeed)
 //	DIR            a directory of MNIST-layout IDX files (see LoadMNIST)
-//	FILE.npz       an .npz in Keras' mnist.npz layout (see LoadMNISTNPZ)
+//	FILE.npz       an .npz with x_train, y_train, x_test, y_test (see LoadSplitNPZ)
 func Open(spec, split string) (Dataset, error) {
 	if _, err := mnistPrefix(split); err != nil {
 		return Dataset{}, fmt.Errorf("open %s: %w", spec, err)
@@ -101,7 +101,38 @@ func Open(spec, split string) (Dataset, error) {
 	case st.IsDir():
 		return LoadMNIST(spec, split)
 	case strings.EqualFold(filepath.Ext(spec), ".npz"):
-		return LoadMNISTNPZ(spec, split)
+		return LoadSplitNPZ(spec, split)
 	}
 	return Dataset{}, fmt.Errorf("open %s: %w: want mnist, fashion-mnist, autompg, a directory of IDX files or an .npz file", spec, ErrFormat)
+}
+
+// LoadSplitNPZ loads a split ("train" or "test") from an .npz holding
+// x_<split> and y_<split> (and optionally w_<split>, float32 per-sample
+// weights). Keras' mnist.npz (uint8 images of rank 3) is read as
+// LoadMNISTNPZ reads it (scaled by 1/255); any other arrays are used as
+// stored, with input "x" and the targets, so a regression or any other
+// problem can be saved with numpy.savez and trained on.
+func LoadSplitNPZ(path, split string) (Dataset, error) {
+	if _, err := mnistPrefix(split); err != nil {
+		return Dataset{}, fmt.Errorf("load npz %s: %w", path, err)
+	}
+	arrays, err := LoadNPZArrays(path)
+	if err != nil {
+		return Dataset{}, err
+	}
+	xKey, yKey, wKey := "x_"+split, "y_"+split, "w_"+split
+	x, y := lookup(arrays, xKey), lookup(arrays, yKey)
+	if x == nil || y == nil {
+		return Dataset{}, fmt.Errorf("load npz %s: %w: want arrays %s and %s, have %s",
+			path, ErrNotFound, xKey, yKey, names(arrays))
+	}
+	if x.DType() == Uint8 && len(x.Shape) == 3 {
+		return LoadMNISTNPZ(path, split)
+	}
+	ds := Dataset{Inputs: []Named{{Name: InputName, Array: x}}, Targets: y,
+		Weights: lookup(arrays, wKey), Source: path + " " + split}
+	if err := ds.Validate(); err != nil {
+		return Dataset{}, fmt.Errorf("load npz %s: %w", path, err)
+	}
+	return ds, nil
 }

@@ -4,6 +4,7 @@ outputs the Go tests compare against (computed here, by TensorFlow in Python):
 
   mnist_mlp/            scripts/export.py of mnist_mlp.py:build, seed 42
   mnist_mlp.expected.json  inputs and predict/evaluate outputs of mnist_mlp
+  inversion/            scripts/export.py of inversion.py:build, seed 3
   plain_module/         plain_module.py: a tf.Module saved by tf.saved_model.save
   plain_module.expected.json  inputs and outputs of its two signatures
 
@@ -26,6 +27,7 @@ import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
 import export  # noqa: E402
+import inversion  # noqa: E402
 import mnist_mlp  # noqa: E402
 import plain_module  # noqa: E402
 
@@ -70,6 +72,10 @@ def main():
          "inputs": {k: tensor_json(v) for k, v in c["inputs"].items()},
          "outputs": {k: tensor_json(v) for k, v in call(loaded.signatures[c["signature"]], c["inputs"]).items()}}
         for c in cases]})
+
+    keras.backend.clear_session()  # layer names start again at dense, dense_1, ...
+    keras.utils.set_random_seed(3)
+    export.export(inversion.build(), os.path.join(HERE, "inversion"), name="inversion", force=True)
 
     out = os.path.join(HERE, "plain_module")
     shutil.rmtree(out, ignore_errors=True)

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/tfrun/tfrun/h5convert"
+)
+
+type convertOptions struct {
+	session        sessionFlags
+	model          string
+	out            string
+	mapFile        string
+	layout         string
+	orientation    string
+	weightsGroups  []string
+	biasGroups     []string
+	layerPattern   string
+	allowNonfinite bool
+	dryRun         bool
+	json           bool
+	toH5           string
+	layoutOf       string
+}
+
+func newConvertCommand() *cobra.Command {
+	o := &convertOptions{}
+	cmd := &cobra.Command{
+		Use:   "convert WEIGHTS.h5 --model MODEL_DIR --out OUT_DIR | convert --to-h5 MODEL_DIR --layout-of WEIGHTS.h5 --out NEW.h5",
+		Short: "Load HDF5 weights into a model (or write a model's weights back in an HDF5 layout)",
+		Long: `convert maps the datasets of an HDF5 weights file onto a model's variables,
+checks everything before anything is written, assigns the values and saves the
+result as a new SavedModel (atomically). Layouts mapped automatically:
+
+  custom-layered  /Weights/LayerN, /Bias/LayerN (N in numeric order; group and layer
+                  names configurable), onto the model's Dense layers in order; the
+                  orientation of each matrix (out x in, as column-major writers such
+                  as MATLAB produce, or in x out) is read from its shape, a square
+                  matrix needs --orientation; (n x 1) biases are flattened
+  keras-legacy    Keras' save_weights('x.h5') / model.save('x.h5')
+  keras3          Keras 3 .weights.h5
+
+Anything else: a mapping file (--map, YAML or JSON; see h5convert's package doc):
+H5 path -> variable, with transpose, reshape, cast and skip. Validation: every trainable
+variable covered or skipped, every dataset present, shapes equal after transforms (the
+error names the dataset, the variable and both shapes), float64->float32 casts reported,
+NaN/Inf refused unless --allow-nonfinite. --dry-run prints the plan (--json for JSON).
+
+--to-h5 MODEL_DIR writes the model's variables back in the layout of --layout-of (same
+paths, orientation, dtypes and attributes), to --out, atomically.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if o.toH5 != "" {
+				return exactArgs(0, "no positional argument with --to-h5")(cmd, args)
+			}
+			return exactArgs(1, "one HDF5 weights file")(cmd, args)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			if o.toH5 != "" {
+				return runToH5(o, cmd.OutOrStdout())
+			}
+			return runConvert(o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func (o *convertOptions) AddFlags(fs *pflag.FlagSet) {
+	o.session.AddFlags(fs)
+	fs.StringVar(&o.model, "model", "", "SavedModel whose variables receive the weights")
+	fs.StringVar(&o.out, "out", "", "where to write: the new SavedModel, or with --to-h5 the new .h5 file")
+	fs.StringVar(&o.mapFile, "map", "", "mapping file (YAML or JSON)")
+	fs.StringVar(&o.layout, "layout", "auto", "layout of the weights file: auto, custom-layered, keras-legacy, keras3, none")
+	fs.StringVar(&o.orientation, "orientation", "", "orientation of layered weight matrices: out-in or in-out (needed for square matrices)")
+	fs.StringSliceVar(&o.weightsGroups, "weights-group", nil, "group name(s) of the weight matrices in a layered layout (default Weights, W, Kernel, …)")
+	fs.StringSliceVar(&o.biasGroups, "bias-group", nil, "group name(s) of the biases in a layered layout (default Bias, B, …)")
+	fs.StringVar(&o.layerPattern, "layer-pattern", "", `regular expression with one group, the layer number, for layered layouts (default matches Layer1, layer_1, 1)`)
+	fs.BoolVar(&o.allowNonfinite, "allow-nonfinite", false, "accept NaN and infinite weights (reported as warnings)")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print what would be assigned from where, write nothing")
+	fs.BoolVar(&o.json, "json", false, "print the plan as JSON")
+	fs.StringVar(&o.toH5, "to-h5", "", "write this SavedModel's variables back in an HDF5 layout (with --layout-of and --out)")
+	fs.StringVar(&o.layoutOf, "layout-of", "", "with --to-h5: the HDF5 file whose layout to reproduce")
+}
+
+func (o *convertOptions) Validate() error {
+	if err := o.session.Validate(); err != nil {
+		return err
+	}
+	if o.toH5 != "" {
+		switch {
+		case o.layoutOf == "":
+			return usageErrorf("--to-h5 needs --layout-of WEIGHTS.h5")
+		case o.out == "" && !o.dryRun:
+			return usageErrorf("--to-h5 needs --out NEW.h5")
+		case o.model != "":
+			return usageErrorf("--to-h5 takes the model as its value; drop --model")
+		}
+	} else {
+		switch {
+		case o.model == "":
+			return usageErrorf("--model is required")
+		case o.out == "" && !o.dryRun:
+			return usageErrorf("--out is required (or --dry-run)")
+		case o.layoutOf != "":
+			return usageErrorf("--layout-of goes with --to-h5")
+		}
+	}
+	if _, err := o.options(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// options builds h5convert's options; usage errors for bad values.
+func (o *convertOptions) options() (h5convert.Options, error) {
+	var opts h5convert.Options
+	var err error
+	if opts.Layout, err = h5convert.ParseLayout(o.layout); err != nil {
+		return opts, usageErrorf("--layout: %v", err)
+	}
+	if o.orientation != "" {
+		if opts.Orientation, err = h5convert.ParseOrientation(o.orientation); err != nil {
+			return opts, usageErrorf("--orientation: %v", err)
+		}
+	}
+	opts.WeightsGroups, opts.BiasGroups, opts.LayerPattern = o.weightsGroups, o.biasGroups, o.layerPattern
+	opts.AllowNonfinite = o.allowNonfinite
+	if err := opts.Validate(); err != nil {
+		return opts, usageErrorf("%v", err)
+	}
+	return opts, nil
+}
+
+func (o *convertOptions) loadMapping(opts *h5convert.Options) error {
+	if o.mapFile == "" {
+		return nil
+	}
+	m, err := h5convert.LoadMapping(o.mapFile)
+	if err != nil {
+		return withCode(exitBadData, err)
+	}
+	opts.Mapping = m
+	return nil
+}
+
+func writePlan(p *h5convert.Plan, asJSON bool, w io.Writer) error {
+	if asJSON {
+		return p.WriteJSON(w)
+	}
+	return p.WriteText(w)
+}
+
+func runConvert(o *convertOptions, weights string, stdout, stderr io.Writer) error {
+	opts, _ := o.options()
+	if err := o.loadMapping(&opts); err != nil {
+		return err
+	}
+	if _, err := os.Stat(weights); err != nil {
+		return withCode(exitBadData, err)
+	}
+	m, err := o.session.loadModel(o.model)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	vars, err := h5convert.ModelVariables(m)
+	if err != nil {
+		return withCode(exitBadModel, err)
+	}
+	plan, err := h5convert.NewPlan(weights, vars, opts)
+	if err != nil {
+		if plan != nil && o.dryRun {
+			writePlan(plan, o.json, stdout)
+		}
+		// Everything NewPlan reads is the weights file and the mapping.
+		return withCode(exitBadData, err)
+	}
+	if o.dryRun {
+		return writePlan(plan, o.json, stdout)
+	}
+	if err := h5convert.Apply(m, plan); err != nil {
+		return err
+	}
+	if err := m.Save(o.out); err != nil {
+		return err
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	if o.json {
+		return plan.WriteJSON(stdout)
+	}
+	fmt.Fprintf(stdout, "assigned %d variables from %s (%s layout); saved %s\n", len(plan.Assignments), weights, plan.Layout, o.out)
+	return nil
+}
+
+func runToH5(o *convertOptions, stdout io.Writer) error {
+	opts, _ := o.options()
+	if err := o.loadMapping(&opts); err != nil {
+		return err
+	}
+	if _, err := os.Stat(o.layoutOf); err != nil {
+		return withCode(exitBadData, err)
+	}
+	m, err := o.session.loadModel(o.toH5)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	vars, err := h5convert.ModelVariables(m)
+	if err != nil {
+		return withCode(exitBadModel, err)
+	}
+	values, err := h5convert.ModelValues(m, vars)
+	if err != nil {
+		return err
+	}
+	if o.dryRun {
+		plan, err := h5convert.NewPlan(o.layoutOf, vars, opts)
+		if plan != nil {
+			writePlan(plan, o.json, stdout)
+		}
+		if err != nil {
+			return withCode(exitBadData, err)
+		}
+		return nil
+	}
+	plan, err := h5convert.WriteLayout(o.out, o.layoutOf, vars, values, opts)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return err
+		}
+		return h5Code(err)
+	}
+	if o.json {
+		return plan.WriteJSON(stdout)
+	}
+	fmt.Fprintf(stdout, "wrote %d variables of %s to %s in the layout of %s\n", len(plan.Assignments), o.toH5, o.out, o.layoutOf)
+	return nil
+}
