@@ -35,6 +35,7 @@ type Description struct {
 	Layers            []LayerDesc    `json:"layers"`
 	Trainable         []TrainableVar `json:"trainable_variables"`
 	NonTrainable      []string       `json:"non_trainable_variables"`
+	Normalization     []NormDesc     `json:"normalization"`
 	OptimizerVars     []string       `json:"optimizer_variables"`
 	MetricVars        []string       `json:"metric_variables"`
 }
@@ -82,6 +83,18 @@ type LayerDesc struct {
 	Trainable bool     `json:"trainable"`
 	Leaf      bool     `json:"leaf"`
 	Variables []string `json:"variables"`
+}
+
+// NormDesc is a Keras Normalization layer fed directly by a model input,
+// whose statistics tfrun can adapt from data (Model.AdaptNormalization).
+// KeepAxes are the input's axes (0 is the batch) that keep their own
+// statistics; the mean and variance are taken over all the others.
+type NormDesc struct {
+	Layer    string `json:"layer"`
+	Input    string `json:"input"`
+	Mean     string `json:"mean"`
+	Variance string `json:"variance"`
+	KeepAxes []int  `json:"keep_axes"`
 }
 
 // TrainableVar is a trainable variable with its run-time trainable mask

@@ -147,10 +147,16 @@ func conformArray(src, name string, a *dataset.Array, spec TensorSpec) (*dataset
 		dims[i] = int64(d)
 	}
 	if !spec.Shape.Compatible(dims) {
-		// A (N,1) target where (N,) is wanted is the common case: reshape.
+		// (N,1) where (N,) is wanted, or the reverse, is the common case:
+		// reshape, as Keras does.
 		if r := spec.Shape.Rank(); r == len(dims)-1 && dims[len(dims)-1] == 1 {
 			v, err := a.Reshape(a.Shape[:len(a.Shape)-1]...)
 			if err == nil && spec.Shape.Compatible(dims[:len(dims)-1]) {
+				return conformArray(src, name, v, spec)
+			}
+		} else if r == len(dims)+1 && spec.Shape.Dims[r-1] == 1 {
+			v, err := a.Reshape(append(append([]int{}, a.Shape...), 1)...)
+			if err == nil && spec.Shape.Compatible(append(dims, 1)) {
 				return conformArray(src, name, v, spec)
 			}
 		}

@@ -208,6 +208,17 @@ def export(model: keras.Model, out_dir: str, name: str | None = None, y_dtype: s
         masks = [tf.Variable(True, trainable=False, name=f"trainable_{i}") for i in range(len(trainable))]
     slots = [recorder.slots.get(id(v), []) for v in trainable]
 
+    # Normalization layers adapted from data: Keras freezes their statistics into
+    # constants (finalize_state); re-derive them from the variables inside every
+    # traced function instead, so that statistics assigned later (tfrun adapts them
+    # from Go) are what the graph uses.
+    norm_layers = [l for l in model._flatten_layers(include_self=False)
+                   if isinstance(l, keras.layers.Normalization) and getattr(l, "input_mean", None) is None]
+
+    def refresh_normalization():
+        for l in norm_layers:
+            l.finalize_state()
+
     def batch_metrics(y, y_pred, sample_weight):
         if compile_metrics is None:
             return {}
@@ -217,12 +228,14 @@ def export(model: keras.Model, out_dir: str, name: str | None = None, y_dtype: s
 
     @tf.function(input_signature=[input_specs], autograph=False)
     def predict(batch):
+        refresh_normalization()
         out = model(model_input(batch), training=False)
         return {"output_0": out}
 
     @tf.function(input_signature=[train_specs], autograph=False)
     def train_step(batch):
         x, y, sw = model_input(batch), batch["y"], batch["sample_weight"]
+        refresh_normalization()
         with tf.GradientTape() as tape:
             y_pred = model(x, training=True)
             loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sw, training=True)
@@ -254,6 +267,7 @@ def export(model: keras.Model, out_dir: str, name: str | None = None, y_dtype: s
     @tf.function(input_signature=[train_specs], autograph=False)
     def evaluate(batch):
         x, y, sw = model_input(batch), batch["y"], batch["sample_weight"]
+        refresh_normalization()
         y_pred = model(x, training=False)
         loss = model._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sw, training=False)
         out = {"loss": tf.cast(loss, tf.float32)}
@@ -319,6 +333,7 @@ def export(model: keras.Model, out_dir: str, name: str | None = None, y_dtype: s
                 {"name": gname(v), "mask": gname(m), "slots": [gname(s) for s in vs]}
                 for v, m, vs in zip(trainable, masks, slots)],
             "non_trainable_variables": [gname(v) for v in model.non_trainable_variables],
+            "normalization": _normalization(model, norm_layers, input_keys, gname),
             "optimizer_variables": [gname(v) for v in opt_vars],
             "metric_variables": [gname(v) for v in metric_vars],
         }
@@ -346,6 +361,18 @@ def _graph_variables(pb_path: str) -> set:
     with open(pb_path, "rb") as f:
         sm.ParseFromString(f.read())
     return {n.name for n in sm.meta_graphs[0].graph_def.node if n.op == "VarHandleOp"}
+
+
+def _normalization(model, layers, input_keys, gname):
+    """The Normalization layers fed directly by a model input, which tfrun can
+    adapt from data: their mean/variance variables and the axes they keep."""
+    out = []
+    for l in layers:
+        for key, t in zip(input_keys, model.inputs):
+            if l.input is t:
+                out.append({"layer": l.name, "input": key, "mean": gname(l.adapt_mean),
+                            "variance": gname(l.adapt_variance), "keep_axes": [int(a) for a in l._keep_axis]})
+    return out
 
 
 def _layers(model, gname):

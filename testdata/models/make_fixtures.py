@@ -5,6 +5,7 @@ outputs the Go tests compare against (computed here, by TensorFlow in Python):
   mnist_mlp/            scripts/export.py of mnist_mlp.py:build, seed 42
   mnist_mlp.expected.json  inputs and predict/evaluate outputs of mnist_mlp
   inversion/            scripts/export.py of inversion.py:build, seed 3
+  autompg_dnn/          scripts/export.py of autompg_dnn.py:build, seed 5
   plain_module/         plain_module.py: a tf.Module saved by tf.saved_model.save
   plain_module.expected.json  inputs and outputs of its two signatures
 
@@ -27,6 +28,7 @@ import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
 import export  # noqa: E402
+import autompg_dnn  # noqa: E402
 import inversion  # noqa: E402
 import mnist_mlp  # noqa: E402
 import plain_module  # noqa: E402
@@ -76,6 +78,10 @@ def main():
     keras.backend.clear_session()  # layer names start again at dense, dense_1, ...
     keras.utils.set_random_seed(3)
     export.export(inversion.build(), os.path.join(HERE, "inversion"), name="inversion", force=True)
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(5)
+    export.export(autompg_dnn.build(), os.path.join(HERE, "autompg_dnn"), name="autompg_dnn", force=True)
 
     out = os.path.join(HERE, "plain_module")
     shutil.rmtree(out, ignore_errors=True)
