@@ -26,8 +26,9 @@ Usage:
   python scripts/export.py --model path/to/file.py:build --out DIR [--name NAME]
 
 where build() returns a compiled keras.Model (any inputs, one output, any loss,
-optimizer and Mean-style metrics). The output directory is written to a temporary
-sibling and renamed into place.
+optimizer and Mean-style metrics), or a dict {name: model} to export a family of
+models in one call (each to DIR/name, built in order with the same seed). The output
+directory is written to a temporary sibling and renamed into place.
 """
 
 from __future__ import annotations
@@ -411,13 +412,22 @@ def main(argv=None) -> int:
         build = load_builder(args.model)
         if args.seed is not None:
             keras.utils.set_random_seed(args.seed)
-        model = build()
-        desc = export(model, args.out, name=args.name, y_dtype=args.y_dtype, force=args.force)
+        built = build()
+        if isinstance(built, dict):
+            if args.name:
+                raise ExportError("--name does not apply to a family of models (build() returned a dict)")
+            outs = [(name, model, os.path.join(args.out, name)) for name, model in built.items()]
+        else:
+            outs = [(args.name, built, args.out)]
+        for name, model, out in outs:
+            if name is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+                raise ExportError(f"model name {name!r}: use letters, digits, '_', '.', '-'")
+            desc = export(model, out, name=name, y_dtype=args.y_dtype, force=args.force)
+            print(f"exported {desc['name']} to {out}: signatures serving_default, predict, train_step, evaluate; "
+                  f"{len(desc['trainable_variables'])} trainable variables")
     except ExportError as e:
         print(f"export: {args.model}: {e}", file=sys.stderr)
         return 2
-    print(f"exported {desc['name']} to {args.out}: signatures serving_default, predict, train_step, evaluate; "
-          f"{len(desc['trainable_variables'])} trainable variables")
     return 0
 
 
