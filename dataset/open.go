@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -48,6 +49,8 @@ const AutoMPGSeed = 0
 //	fashion-mnist  Fashion-MNIST from the data cache (see LoadFashionMNIST)
 //	autompg        Auto MPG from the data cache, split 80/20 by
 //	               TrainTestSplit(0.8, AutoMPGSeed)
+//	autompg:A,B    the same with only the named features (of AutoMPGFeatures),
+//	               e.g. autompg:Horsepower for the tutorial's one-feature model
 //	DIR            a directory of MNIST-layout IDX files (see LoadMNIST)
 //	FILE.npz       an .npz with x_train, y_train, x_test, y_test (see LoadSplitNPZ)
 func Open(spec, split string) (Dataset, error) {
@@ -75,22 +78,10 @@ func Open(spec, split string) (Dataset, error) {
 		}
 		return LoadFashionMNIST(dir, split)
 	case "autompg":
-		dir, err := cached("autompg")
-		if err != nil {
-			return Dataset{}, err
-		}
-		td, err := LoadAutoMPG(filepath.Join(dir, "cars.json"))
-		if err != nil {
-			return Dataset{}, err
-		}
-		train, test, err := td.TrainTestSplit(0.8, AutoMPGSeed)
-		if err != nil {
-			return Dataset{}, err
-		}
-		if split == Test {
-			return test, nil
-		}
-		return train, nil
+		return openAutoMPG(spec, "", split, cached)
+	}
+	if cols, ok := strings.CutPrefix(spec, "autompg:"); ok {
+		return openAutoMPG(spec, cols, split, cached)
 	}
 	st, err := os.Stat(spec)
 	switch {
@@ -134,5 +125,53 @@ func LoadSplitNPZ(path, split string) (Dataset, error) {
 	if err := ds.Validate(); err != nil {
 		return Dataset{}, fmt.Errorf("load npz %s: %w", path, err)
 	}
+	return ds, nil
+}
+
+// openAutoMPG loads a split of Auto MPG, keeping only the comma-separated
+// features cols (all when empty).
+func openAutoMPG(spec, cols, split string, cached func(string) (string, error)) (Dataset, error) {
+	dir, err := cached("autompg")
+	if err != nil {
+		return Dataset{}, err
+	}
+	td, err := LoadAutoMPG(filepath.Join(dir, "cars.json"))
+	if err != nil {
+		return Dataset{}, err
+	}
+	train, test, err := td.TrainTestSplit(0.8, AutoMPGSeed)
+	if err != nil {
+		return Dataset{}, err
+	}
+	ds := train
+	if split == Test {
+		ds = test
+	}
+	if cols == "" {
+		return ds, nil
+	}
+	var idx []int
+	for _, c := range strings.Split(cols, ",") {
+		i := slices.Index(AutoMPGFeatures, strings.TrimSpace(c))
+		if i < 0 {
+			return Dataset{}, fmt.Errorf("open %s: %w: no feature %q (features: %s)", spec, ErrNotFound, c, strings.Join(AutoMPGFeatures, ", "))
+		}
+		idx = append(idx, i)
+	}
+	x := ds.Inputs[0].Array
+	f := x.Shape[1]
+	src := x.Data.([]float32)
+	out := make([]float32, 0, x.Len()*len(idx))
+	for r := range x.Len() {
+		for _, i := range idx {
+			out = append(out, src[r*f+i])
+		}
+	}
+	sel, err := NewArray(out, x.Len(), len(idx))
+	if err != nil {
+		return Dataset{}, err
+	}
+	ds.Inputs = []Named{{Name: InputName, Array: sel}}
+	ds.Source = spec + " " + split
 	return ds, nil
 }

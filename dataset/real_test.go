@@ -6,6 +6,7 @@ package dataset
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -157,5 +158,29 @@ func TestRealAutoMPG(t *testing.T) {
 	train, test, err := td.TrainTestSplit(0.8, AutoMPGSeed)
 	if err != nil || train.Len() != 314 || test.Len() != 78 {
 		t.Errorf("TrainTestSplit(0.8) = %d, %d, %v, want 314, 78 as in the tutorial", train.Len(), test.Len(), err)
+	}
+}
+
+func TestOpenAutoMPGColumns(t *testing.T) {
+	realDataDir(t, "autompg")
+	ds, err := Open("autompg:Horsepower", Train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := Open("autompg", Train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ds.Inputs[0].Shape; len(got) != 2 || got[0] != all.Len() || got[1] != 1 {
+		t.Fatalf("Open(autompg:Horsepower) x shape = %v, want [%d 1]", got, all.Len())
+	}
+	hp := all.Inputs[0].Data.([]float32)
+	for r, v := range ds.Inputs[0].Data.([]float32) {
+		if v != hp[r*9+2] {
+			t.Fatalf("row %d: Horsepower %v, want %v", r, v, hp[r*9+2])
+		}
+	}
+	if _, err := Open("autompg:Colour", Train); err == nil || !errors.Is(err, ErrNotFound) {
+		t.Errorf("Open(autompg:Colour) error = %v, want ErrNotFound", err)
 	}
 }
