@@ -158,4 +158,3 @@ func joinKeys(l savedmodel.Logs) string {
 	}
 	return s
 }
-
