@@ -104,6 +104,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 bad model, 4 bad data,
 		newTrainCommand(),
 		newEvaluateCommand(),
 		newPredictCommand(),
+		newPlotCommand(),
 	)
 	return root
 }

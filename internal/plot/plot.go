@@ -101,7 +101,14 @@ func Size(runs []Run, opts Options) (w, h int) {
 
 // Curves draws the runs and returns the PNG bytes. It fails when the runs
 // hold no values or a run's values outnumber its epochs.
-func Curves(runs []Run, opts Options) ([]byte, error) {
+func Curves(runs []Run, opts Options) (_ []byte, err error) {
+	// gonum/plot panics on some degenerate axes; a picture is never worth
+	// a crash of the training that asked for it.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plot: %v", r)
+		}
+	}()
 	names := opts.Names
 	if len(names) == 0 {
 		names = Panels(runs)
@@ -209,9 +216,13 @@ func panel(runs []Run, name, title string) (*plot.Plot, error) {
 	if drawn == 0 {
 		return nil, fmt.Errorf("plot: no run has values for %s", name)
 	}
-	if name == "learning_rate" && positive(runs, name) {
+	if lo, hi, ok := positiveRange(runs, name); ok && name == "learning_rate" {
+		if lo == hi {
+			lo, hi = lo/2, hi*2
+		}
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Min, p.Y.Max = lo, hi
 	}
 	return p, nil
 }
@@ -229,15 +240,17 @@ func points(r Run, key string) plotter.XYs {
 	return pts
 }
 
-// positive reports whether every finite value of name is > 0 (a log scale
-// can show it).
-func positive(runs []Run, name string) bool {
+// positiveRange returns the range of name's finite values and whether all
+// are > 0 (a log scale can show them).
+func positiveRange(runs []Run, name string) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, r := range runs {
 		for _, p := range points(r, name) {
 			if p.Y <= 0 {
-				return false
+				return 0, 0, false
 			}
+			lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
 		}
 	}
-	return true
+	return lo, hi, lo <= hi
 }

@@ -41,6 +41,8 @@ func TestCurvesSize(t *testing.T) {
 		{"overlay, fixed size", []Run{run("small", 5, true), run("large", 8, true)}, Options{Width: 800, Height: 300}, 800, 300, []string{"loss", "accuracy"}},
 		{"NaN skipped", []Run{nan}, Options{Names: []string{"loss"}}, 480, 360, []string{"loss"}},
 		{"single epoch", []Run{run("", 1, true)}, Options{}, 960, 360, []string{"loss", "accuracy"}},
+		{"one learning rate", []Run{{Epoch: []int{0}, Values: map[string][]float64{"learning_rate": {1e-3}}}}, Options{}, 480, 360, []string{"learning_rate"}},
+		{"constant learning rate", []Run{{Epoch: []int{0, 1}, Values: map[string][]float64{"learning_rate": {1e-3, 1e-3}}}}, Options{}, 480, 360, []string{"learning_rate"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

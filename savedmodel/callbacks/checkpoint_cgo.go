@@ -40,6 +40,10 @@ type ModelCheckpoint struct {
 	Saved []string
 }
 
+// Check reports a configuration error (no path, an unknown mode, a monitor
+// whose direction auto mode cannot tell) before training starts.
+func (c *ModelCheckpoint) Check() error { return c.init() }
+
 func (c *ModelCheckpoint) init() error {
 	if c.ready {
 		return nil
