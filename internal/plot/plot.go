@@ -154,7 +154,8 @@ func Curves(runs []Run, opts Options) (_ []byte, err error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, c.Image()); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, c.Image()); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
