@@ -337,4 +337,3 @@ func TestHistoryFileAndCSV(t *testing.T) {
 		t.Errorf("CSV = %q, want a header and 2 rows", b)
 	}
 }
-

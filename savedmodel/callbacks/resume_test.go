@@ -247,4 +247,3 @@ func savedWeights(tb testing.TB, dir string) savedmodel.Weights {
 	defer m.Close()
 	return weights(tb, m)
 }
-
