@@ -28,6 +28,15 @@ type FitOptions struct {
 	ValidationBatchSize int // default BatchSize
 	Callbacks           []Callback
 	Prefetch            int // batches prepared ahead by a goroutine; default 2, -1 for none
+	// History holds the epochs before InitialEpoch when training resumes:
+	// Fit continues a copy of it, so the History it returns (and callbacks
+	// see) covers the whole run. Its epochs must all lie before InitialEpoch.
+	History *History
+	// LogLearningRate adds the optimizer's learning rate at each epoch's end
+	// to the epoch logs as "learning_rate" (Keras' ReduceLROnPlateau and
+	// LearningRateScheduler do the same), so it reaches the history and
+	// every callback. The model must have a learning-rate variable.
+	LogLearningRate bool
 }
 
 // Fitting is the state of a Fit call that callbacks see and steer.
@@ -44,6 +53,22 @@ type Fitting struct {
 	BatchLogs Logs
 	stop      bool
 }
+
+// NonFiniteHandler is a Callback that deals with a non-finite loss itself,
+// as TerminateOnNaN in package callbacks does. When a train step returns
+// ErrNonFinite, Fit calls OnNonFinite of each callback implementing it, in
+// order. If one reports handled, Fit ends training cleanly after that step:
+// the broken epoch is not recorded and OnEpochEnd does not run for it,
+// OnTrainEnd runs with the last complete epoch's logs, and Fit returns the
+// history and no error. Otherwise Fit returns the step's error, as it does
+// without such a callback. err is the step's error (wrapping ErrNonFinite);
+// epoch and batch are 0-based.
+type NonFiniteHandler interface {
+	OnNonFinite(f *Fitting, epoch, batch int, err error) (handled bool, herr error)
+}
+
+// errHandled tells Fit that a NonFiniteHandler dealt with a non-finite loss.
+var errHandled = errors.New("non-finite loss handled by a callback")
 
 // StopTraining asks Fit to stop after the current epoch (after the current
 // batch when called from OnBatchEnd), as Keras' model.stop_training.
@@ -354,6 +379,21 @@ func (m *Model) Fit(ctx context.Context, train dataset.Dataset, opts FitOptions)
 			return hist, fmt.Errorf("validation data: %w", err)
 		}
 	}
+	if opts.History != nil {
+		if err := opts.History.Check(); err != nil {
+			return hist, err
+		}
+		if n := len(opts.History.Epoch); n > 0 && opts.History.Epoch[n-1] >= opts.InitialEpoch {
+			return hist, fmt.Errorf("history to continue ends with epoch %d, not before initial epoch %d",
+				opts.History.Epoch[n-1]+1, opts.InitialEpoch+1)
+		}
+		hist = opts.History.Clone()
+	}
+	if opts.LogLearningRate {
+		if _, err := m.LearningRate(); err != nil {
+			return hist, err
+		}
+	}
 	f := &Fitting{Model: m, Options: opts, History: hist,
 		Steps: dataset.NumBatches(train.Len(), opts.BatchSize), Samples: train.Len(), Epoch: opts.InitialEpoch}
 	for _, cb := range opts.Callbacks {
@@ -370,6 +410,9 @@ func (m *Model) Fit(ctx context.Context, train dataset.Dataset, opts FitOptions)
 			}
 		}
 		logs, err := m.fitEpoch(ctx, f, train, epoch)
+		if errors.Is(err, errHandled) {
+			break
+		}
 		if err != nil {
 			return f.History, err
 		}
@@ -381,6 +424,13 @@ func (m *Model) Fit(ctx context.Context, train dataset.Dataset, opts FitOptions)
 			for k, v := range vl {
 				logs[k] = v
 			}
+		}
+		if opts.LogLearningRate {
+			lr, err := m.LearningRate()
+			if err != nil {
+				return f.History, err
+			}
+			logs["learning_rate"] = lr
 		}
 		f.History.Append(epoch, logs)
 		last = logs
@@ -426,7 +476,11 @@ func (m *Model) fitEpoch(ctx context.Context, f *Fitting, train dataset.Dataset,
 		vals, err := m.TrainStep(batch)
 		tfgo.CloseAll(owned)
 		if err != nil {
-			return nil, fmt.Errorf("epoch %d, batch %d: %w", epoch+1, b.Index+1, err)
+			err = fmt.Errorf("epoch %d, batch %d: %w", epoch+1, b.Index+1, err)
+			if errors.Is(err, ErrNonFinite) {
+				return nil, handleNonFinite(f, epoch, b.Index, err)
+			}
+			return nil, err
 		}
 		tr.add(vals, b)
 		if len(opts.Callbacks) > 0 {
@@ -448,6 +502,26 @@ func (m *Model) fitEpoch(ctx context.Context, f *Fitting, train dataset.Dataset,
 		}
 	}
 	return tr.logs("", Logs{}), nil
+}
+
+// handleNonFinite offers a non-finite loss to the callbacks that handle
+// one; it returns errHandled when one did, else err.
+func handleNonFinite(f *Fitting, epoch, batch int, err error) error {
+	for _, cb := range f.Options.Callbacks {
+		h, ok := cb.(NonFiniteHandler)
+		if !ok {
+			continue
+		}
+		handled, herr := h.OnNonFinite(f, epoch, batch, err)
+		if herr != nil {
+			return errors.Join(err, herr)
+		}
+		if handled {
+			f.stop = true
+			return errHandled
+		}
+	}
+	return err
 }
 
 // sortedNames returns the log names in display order: alphabetical, as

@@ -106,6 +106,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 bad model, 4 bad data,
 		newPredictCommand(),
 		newConvertCommand(),
 		newH5Command(),
+		newPlotCommand(),
 	)
 	return root
 }
