@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,15 +17,19 @@ import (
 //	Epoch 1/5
 //	1875/1875 ━━━━━━━━━━━━━━━━━━━━ 2s 1ms/step - accuracy: 0.9012 - loss: 0.3351
 //
-// Verbose 1 redraws a bar in place (at most every 50 ms, colored when Color
-// is set, for terminals), 2 prints one line per epoch, 0 nothing. With JSON
-// set it prints one JSON object per epoch instead.
+// Verbose 1 draws a bar (redrawn in place at most every 50 ms when Dynamic
+// is set, i.e. on a terminal; otherwise only its final state per epoch, so
+// that logs get one line per epoch; colored when Color is set), 2 prints one
+// line per epoch, 0 nothing. With JSON set it prints one JSON object per
+// epoch instead. Hide lists log names left out of the bar and lines.
 type Progress struct {
 	NopCallback
 	W       io.Writer
 	Verbose int
 	Color   bool
+	Dynamic bool
 	JSON    bool
+	Hide    []string
 
 	epochStart time.Time
 	lastDraw   time.Time
@@ -42,7 +47,7 @@ func (p *Progress) OnEpochBegin(f *Fitting, epoch int) error {
 }
 
 func (p *Progress) OnBatchEnd(f *Fitting, _, batch int, logs Logs) error {
-	if p.Verbose != 1 || p.JSON || batch+1 == f.Steps {
+	if p.Verbose != 1 || p.JSON || !p.Dynamic || batch+1 == f.Steps {
 		return nil
 	}
 	if now := time.Now(); now.Sub(p.lastDraw) >= 50*time.Millisecond {
@@ -66,9 +71,23 @@ func (p *Progress) OnEpochEnd(f *Fitting, epoch int, logs Logs) error {
 	case p.Verbose == 2:
 		elapsed := time.Since(p.epochStart)
 		fmt.Fprintf(p.W, "%s - %.0fs -%s%s\n", counter(f.Steps, f.Steps), elapsed.Seconds(),
-			stepTime(elapsed, f.Steps), formatLogs(logs))
+			stepTime(elapsed, f.Steps), formatLogs(p.shown(logs)))
 	}
 	return nil
+}
+
+// shown returns logs without the hidden names.
+func (p *Progress) shown(logs Logs) Logs {
+	if len(p.Hide) == 0 {
+		return logs
+	}
+	out := make(Logs, len(logs))
+	for k, v := range logs {
+		if !slices.Contains(p.Hide, k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func counter(cur, total int) string {
@@ -81,7 +100,9 @@ func (p *Progress) draw(f *Fitting, cur int, logs Logs, final bool) {
 	filled := barWidth * cur / max(f.Steps, 1)
 	var b strings.Builder
 	visible := 0
-	b.WriteString("\r")
+	if p.Dynamic {
+		b.WriteString("\r")
+	}
 	c := counter(cur, f.Steps)
 	b.WriteString(c + " ")
 	visible += len(c) + 1
@@ -98,7 +119,7 @@ func (p *Progress) draw(f *Fitting, cur int, logs Logs, final bool) {
 		eta := elapsed.Seconds() / float64(cur) * float64(f.Steps-cur)
 		info = " " + formatETA(eta)
 	}
-	info += stepTime(elapsed, cur) + formatLogs(logs)
+	info += stepTime(elapsed, cur) + formatLogs(p.shown(logs))
 	b.WriteString(info)
 	visible += len(info)
 	if p.prevWidth > visible {

@@ -371,7 +371,14 @@ func runTrain(ctx context.Context, o *trainOptions, dir string, stdout, stderr i
 	if o.verbose > 0 && !o.json {
 		log = stderr
 	}
-	cbs := []savedmodel.Callback{&savedmodel.Progress{W: stderr, Verbose: o.verbose, JSON: o.json, Color: isTerminal(stderr)}}
+	// The learning rate is in every epoch's logs and history; the progress
+	// line shows it, as Keras does, only when a callback changes it.
+	progress := &savedmodel.Progress{W: stderr, Verbose: o.verbose, JSON: o.json, Color: isTerminal(stderr),
+		Dynamic: isTerminal(stderr)}
+	if o.lrSchedule == "" && !o.reduceLR {
+		progress.Hide = []string{"learning_rate"}
+	}
+	cbs := []savedmodel.Callback{progress}
 	if o.lrSchedule != "" {
 		s, _ := callbacks.ParseSchedule(o.lrSchedule)
 		cbs = append(cbs, &callbacks.LearningRateScheduler{Schedule: s, Log: log})

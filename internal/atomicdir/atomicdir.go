@@ -107,10 +107,14 @@ func removeStale(parent, base string) {
 }
 
 // WriteFile writes a file atomically: a temporary sibling, synced, renamed.
+// Missing parent directories are created.
 func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-")
 	if err != nil {
