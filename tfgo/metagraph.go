@@ -1,11 +1,14 @@
 package tfgo
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/tfrun/tfrun/internal/protowalk"
 )
 
 // MetaGraph is the part of a tensorflow.MetaGraphDef tfrun needs, parsed
@@ -341,43 +344,13 @@ func parseGraphDef(b []byte, mg *MetaGraph) error {
 	})
 }
 
-// eachField walks the fields of one protobuf message. For bytes fields fn
-// gets the payload, for varint and fixed fields the number.
-func eachField(b []byte, msg string, fn func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error) error {
-	total := len(b)
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return protoErr(msg, total-len(b), protowire.ParseError(n))
-		}
-		b = b[n:]
-		var v []byte
-		var x uint64
-		switch typ {
-		case protowire.VarintType:
-			x, n = protowire.ConsumeVarint(b)
-		case protowire.Fixed32Type:
-			var f uint32
-			f, n = protowire.ConsumeFixed32(b)
-			x = uint64(f)
-		case protowire.Fixed64Type:
-			x, n = protowire.ConsumeFixed64(b)
-		case protowire.BytesType:
-			v, n = protowire.ConsumeBytes(b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			return protoErr(msg, total-len(b), protowire.ParseError(n))
-		}
-		b = b[n:]
-		if err := fn(num, typ, v, x); err != nil {
-			return err
-		}
+// eachField walks the fields of one message; malformed input is reported as
+// a corrupt msg with the offset.
+func eachField(b []byte, msg string, fn protowalk.Func) error {
+	err := protowalk.Fields(b, fn)
+	var pe *protowalk.Error
+	if errors.As(err, &pe) {
+		return fmt.Errorf("corrupt %s at byte %d: %s", msg, pe.Offset, strings.TrimPrefix(pe.Err.Error(), "proto: "))
 	}
-	return nil
-}
-
-func protoErr(msg string, off int, err error) error {
-	return fmt.Errorf("corrupt %s at byte %d: %s", msg, off, strings.TrimPrefix(err.Error(), "proto: "))
+	return err
 }

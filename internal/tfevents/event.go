@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tfrun/tfrun/internal/protowalk"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -117,38 +118,10 @@ func (e *Event) Unmarshal(b []byte) error {
 	})
 }
 
-// walk calls fn for each field of a message: v for length-delimited
-// fields, x for varint and fixed ones.
-func walk(b []byte, fn func(num protowire.Number, typ protowire.Type, v []byte, x uint64) error) error {
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return fmt.Errorf("tfevents: bad field tag: %w", protowire.ParseError(n))
-		}
-		b = b[n:]
-		var v []byte
-		var x uint64
-		switch typ {
-		case protowire.VarintType:
-			x, n = protowire.ConsumeVarint(b)
-		case protowire.Fixed32Type:
-			var y uint32
-			y, n = protowire.ConsumeFixed32(b)
-			x = uint64(y)
-		case protowire.Fixed64Type:
-			x, n = protowire.ConsumeFixed64(b)
-		case protowire.BytesType:
-			v, n = protowire.ConsumeBytes(b)
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
-		}
-		if n < 0 {
-			return fmt.Errorf("tfevents: field %d: %w", num, protowire.ParseError(n))
-		}
-		b = b[n:]
-		if err := fn(num, typ, v, x); err != nil {
-			return err
-		}
+// walk calls fn for each field of a message.
+func walk(b []byte, fn protowalk.Func) error {
+	if err := protowalk.Fields(b, fn); err != nil {
+		return fmt.Errorf("tfevents: %w", err)
 	}
 	return nil
 }
