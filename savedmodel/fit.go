@@ -309,32 +309,51 @@ func (m *Model) evaluate(ctx context.Context, ds dataset.Dataset, batchSize int,
 	if batchSize <= 0 {
 		batchSize = 32
 	}
-	it, err := dataset.Batches(ctx, ds, dataset.BatchOptions{BatchSize: batchSize, Prefetch: 2})
+	tr := m.newTracker()
+	err := eachBatch(ctx, ds, dataset.BatchOptions{BatchSize: batchSize, Prefetch: 2}, func(b *dataset.Batch, batch Batch) (bool, error) {
+		vals, err := m.EvaluateStep(batch)
+		if err != nil {
+			return false, err
+		}
+		tr.add(vals, b)
+		return false, nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return tr.logs(prefix, nil), nil
+}
+
+// eachBatch runs step on every batch of one epoch of ds, as tensors that
+// it closes after the step, checking ctx between steps. step returns true
+// to stop early.
+func eachBatch(ctx context.Context, ds dataset.Dataset, opts dataset.BatchOptions, step func(*dataset.Batch, Batch) (bool, error)) error {
+	it, err := dataset.Batches(ctx, ds, opts)
+	if err != nil {
+		return err
+	}
 	defer it.Close()
-	tr := m.newTracker()
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		b, err := it.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		batch, owned, err := batchTensors(b)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		vals, err := m.EvaluateStep(batch)
+		stop, err := step(b, batch)
 		tfgo.CloseAll(owned)
-		if err != nil {
-			return nil, err
+		if err != nil || stop {
+			return err
 		}
-		tr.add(vals, b)
 	}
-	return tr.logs(prefix, nil), nil
 }
 
 // Fit trains the model on train as Keras' model.fit does: Epochs epochs of
@@ -450,40 +469,23 @@ func (m *Model) Fit(ctx context.Context, train dataset.Dataset, opts FitOptions)
 
 func (m *Model) fitEpoch(ctx context.Context, f *Fitting, train dataset.Dataset, epoch int) (Logs, error) {
 	opts := f.Options
-	it, err := dataset.Batches(ctx, train, dataset.BatchOptions{
-		BatchSize: opts.BatchSize, Shuffle: !opts.NoShuffle, Seed: opts.Seed, Epoch: epoch, Prefetch: opts.Prefetch})
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
 	tr := m.newTracker()
 	logs := Logs{}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, err := it.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		batch, owned, err := batchTensors(b)
-		if err != nil {
-			return nil, err
-		}
-		vals, err := m.TrainStep(batch)
-		tfgo.CloseAll(owned)
-		if err != nil {
-			err = fmt.Errorf("epoch %d, batch %d: %w", epoch+1, b.Index+1, err)
-			if errors.Is(err, ErrNonFinite) {
-				return nil, handleNonFinite(f, epoch, b.Index, err)
+	err := eachBatch(ctx, train, dataset.BatchOptions{
+		BatchSize: opts.BatchSize, Shuffle: !opts.NoShuffle, Seed: opts.Seed, Epoch: epoch, Prefetch: opts.Prefetch},
+		func(b *dataset.Batch, batch Batch) (bool, error) {
+			vals, err := m.TrainStep(batch)
+			if err != nil {
+				err = fmt.Errorf("epoch %d, batch %d: %w", epoch+1, b.Index+1, err)
+				if errors.Is(err, ErrNonFinite) {
+					return false, handleNonFinite(f, epoch, b.Index, err)
+				}
+				return false, err
 			}
-			return nil, err
-		}
-		tr.add(vals, b)
-		if len(opts.Callbacks) > 0 {
+			tr.add(vals, b)
+			if len(opts.Callbacks) == 0 {
+				return false, nil
+			}
 			logs = tr.logs("", logs)
 			if f.BatchLogs == nil {
 				f.BatchLogs = Logs{}
@@ -493,13 +495,13 @@ func (m *Model) fitEpoch(ctx context.Context, f *Fitting, train dataset.Dataset,
 			}
 			for _, cb := range opts.Callbacks {
 				if err := cb.OnBatchEnd(f, epoch, b.Index, logs); err != nil {
-					return nil, err
+					return false, err
 				}
 			}
-			if f.stop {
-				break
-			}
-		}
+			return f.stop, nil
+		})
+	if err != nil {
+		return nil, err
 	}
 	return tr.logs("", Logs{}), nil
 }
