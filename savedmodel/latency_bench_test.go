@@ -4,13 +4,46 @@ package savedmodel_test
 
 import (
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/tfrun/tfrun/internal/fixture"
+	"github.com/tfrun/tfrun/savedmodel"
 	"github.com/tfrun/tfrun/tfgo"
 )
+
+// benchModel loads mnist_mlp for a benchmark. TFRUN_BENCH_INTRA_OP_THREADS
+// and TFRUN_BENCH_INTER_OP_THREADS set the session's thread pools (as the
+// CLI's --intra-op-threads and --inter-op-threads do), so that
+// scripts/bench.py can give both sides of a comparison the same threads;
+// unset or 0 keeps TensorFlow's defaults.
+func benchModel(b *testing.B) *savedmodel.Model {
+	b.Helper()
+	threads := func(name string) int {
+		v := os.Getenv(name)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			b.Fatalf("%s=%q: want a number of threads >= 0", name, v)
+		}
+		return n
+	}
+	opts := &savedmodel.Options{Session: tfgo.SessionOptions{
+		IntraOpThreads: threads("TFRUN_BENCH_INTRA_OP_THREADS"),
+		InterOpThreads: threads("TFRUN_BENCH_INTER_OP_THREADS"),
+	}}
+	m, err := savedmodel.Load(fixture.Model(b, "mnist_mlp"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	return m
+}
 
 // BenchmarkCallLatency measures one inference of mnist_mlp through
 // Model.Call("serving_default") from a Go slice to a Go slice: the input
@@ -20,7 +53,7 @@ import (
 // percentile of the per-call times, which scripts/bench.py compares with
 // Python. Each call is timed on its own after 20 warm-up calls.
 func BenchmarkCallLatency(b *testing.B) {
-	m := load(b, fixture.Model(b, "mnist_mlp"))
+	m := benchModel(b)
 	for _, n := range []int{1, 32} {
 		b.Run("batch="+itoa(n), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(uint64(n), 1))

@@ -242,7 +242,20 @@ class Bench:
             env["LD_LIBRARY_PATH"] = f"{prefix}/lib" + (f":{lib}" if lib else "")
         env["TF_CPP_MIN_LOG_LEVEL"] = "2"  # the same quiet logging on both sides
         env["TFRUN_DATA"] = self.a.data
+        # The same thread pools on both sides (0: TensorFlow's default).
+        env["TFRUN_BENCH_INTRA_OP_THREADS"] = str(self.a.intra_op_threads)
+        env["TFRUN_BENCH_INTER_OP_THREADS"] = str(self.a.inter_op_threads)
         return env
+
+    def py(self, *args) -> list:
+        """A bench_keras.py job with this run's thread settings."""
+        return [self.python, WORKER, args[0], "--intra-op-threads", str(self.a.intra_op_threads),
+                "--inter-op-threads", str(self.a.inter_op_threads), *map(str, args[1:])]
+
+    def tf(self, *args) -> list:
+        """A tfrun command with this run's thread settings."""
+        return [self.tfrun, *map(str, args), "--intra-op-threads", str(self.a.intra_op_threads),
+                "--inter-op-threads", str(self.a.inter_op_threads)]
 
     def log(self, msg: str) -> None:
         if not self.a.quiet:
@@ -265,7 +278,7 @@ class Bench:
             os.makedirs(os.path.dirname(self.tfrun), exist_ok=True)
             check_output(["go", "build", "-o", self.tfrun, "./cmd/tfrun"], self.env)
         self.test_bin = os.path.join(self.tmp, "savedmodel.test")
-        if not self.a.skip_infer:
+        if not (self.a.skip_infer and self.a.skip_train):
             check_output(["go", "test", "-c", "-o", self.test_bin, "./savedmodel"], self.env)
         import numpy as np
 
@@ -279,8 +292,8 @@ class Bench:
         self.keras_model = os.path.join(self.tmp, "mnist_mlp.keras")
         self.log("saving the Keras model (seed 42) and checking it against the SavedModel")
         prep = worker_result(run_measured(
-            [self.python, WORKER, "prepare", "--keras-model", self.keras_model, "--savedmodel", MODEL,
-             "--input", self.one_npy], self.env, what="prepare"))
+            self.py("prepare", "--keras-model", self.keras_model, "--savedmodel", MODEL,
+             "--input", self.one_npy), self.env, what="prepare"))
         self.results["machine"] = self.machine(prep)
 
     def machine(self, prep: dict) -> dict:
@@ -326,8 +339,8 @@ class Bench:
         for r in range(a.repeats):
             self.log(f"training {r + 1}/{a.repeats}: Keras model.fit, {a.epochs} epoch(s)")
             save = os.path.join(self.tmp, f"keras_{r}.keras")
-            p = run_measured([self.python, WORKER, "train", "--data", os.path.join(self.data_root, "mnist"),
-                              "--epochs", str(a.epochs), "--batch-size", str(a.batch_size), "--save", save],
+            p = run_measured(self.py("train", "--data", os.path.join(self.data_root, "mnist"),
+                                     "--epochs", a.epochs, "--batch-size", a.batch_size, "--save", save),
                              self.env, timeout=120 + 300 * a.epochs, what="keras train")
             k = worker_result(p)
             runs["keras"].append({
@@ -343,15 +356,20 @@ class Bench:
 
             self.log(f"training {r + 1}/{a.repeats}: tfrun train, {a.epochs} epoch(s)")
             out = os.path.join(self.tmp, f"tfrun_{r}")
-            p = run_measured([self.tfrun, "train", MODEL, "--data", "mnist", "--epochs", str(a.epochs),
-                              "--batch-size", str(a.batch_size), "--out", out, "--verbose", "0", "--json"],
+            p = run_measured(self.tf("train", MODEL, "--data", "mnist", "--epochs", a.epochs,
+                                     "--batch-size", a.batch_size, "--out", out, "--verbose", "0", "--json"),
                              self.env, timeout=120 + 300 * a.epochs, what="tfrun train")
             epochs = [json.loads(line) for line in p.stderr.splitlines()
                       if line.startswith("{") and '"seconds"' in line]
             final = json.loads(p.stdout.strip().splitlines()[-1])["final"]
-            ev = run_measured([self.tfrun, "evaluate", out, "--data", "mnist", "--split", "test",
-                               "--batch-size", str(a.batch_size), "--json"], self.env, what="tfrun evaluate")
+            ev = run_measured(self.tf("evaluate", out, "--data", "mnist", "--split", "test",
+                                      "--batch-size", a.batch_size, "--json"), self.env, what="tfrun evaluate")
             test = json.loads(ev.stdout.strip().splitlines()[-1])["metrics"]
+            self.log(f"training {r + 1}/{a.repeats}: Go BenchmarkTrainStep ({a.step_calls} steps)")
+            gb = run_measured([self.test_bin, "-test.run", "^$", "-test.bench", "^BenchmarkTrainStep$",
+                               "-test.benchtime", f"{a.step_calls}x"], self.env,
+                              cwd=os.path.join(ROOT, "savedmodel"), what="go train step benchmark")
+            step = [b["metrics"].get("p50-us/step") for b in parse_go_bench(gb.stdout)]
             runs["tfrun"].append({
                 "epoch_seconds": [e["seconds"] for e in epochs], "samples": k["samples"],
                 "total_seconds": p.wall, "process_seconds": p.wall,
@@ -359,6 +377,7 @@ class Bench:
                 "max_rss_kib": p.max_rss_kib, "loss": final.get("loss"), "accuracy": final.get("accuracy"),
                 "test_loss": test.get("loss"), "test_accuracy": test.get("accuracy"),
                 "evaluate_process_seconds": ev.wall, "evaluate_max_rss_kib": ev.max_rss_kib,
+                "train_step_alone_p50_us": step[0] if step else None,
             })
             shutil.rmtree(out, ignore_errors=True)
         self.results["train"]["summary"] = self.train_summary(runs)
@@ -382,6 +401,8 @@ class Bench:
                 "accuracy": summary(r["accuracy"] for r in rs),
                 "test_accuracy": summary(r["test_accuracy"] for r in rs),
             }
+        out["tfrun"]["train_step_alone_ms"] = summary(
+            r["train_step_alone_p50_us"] / 1e3 for r in runs["tfrun"] if r.get("train_step_alone_p50_us"))
         return out
 
     # ---- inference
@@ -392,8 +413,8 @@ class Bench:
         self.results["infer"] = {"rounds": rounds, "go_calls": a.go_calls, "python_budget_s": a.py_budget}
         for r in range(a.infer_rounds):
             self.log(f"inference {r + 1}/{a.infer_rounds}: Python (Keras predict, model(x), signature)")
-            p = run_measured([self.python, WORKER, "infer", "--keras-model", self.keras_model, "--savedmodel", MODEL,
-                              "--batches", "1,32", "--budget", str(a.py_budget), "--max-calls", str(a.go_calls)],
+            p = run_measured(self.py("infer", "--keras-model", self.keras_model, "--savedmodel", MODEL,
+                                     "--batches", "1,32", "--budget", a.py_budget, "--max-calls", a.go_calls),
                              self.env, what="python inference")
             rounds["python"].append(worker_result(p)["results"])
             self.log(f"inference {r + 1}/{a.infer_rounds}: Go (BenchmarkCallLatency)")
@@ -423,11 +444,10 @@ class Bench:
     def cold(self) -> None:
         a = self.a
         cmds = {
-            "tfrun": lambda o: [self.tfrun, "predict", MODEL, "--input", self.one_npy, "--output", o],
-            "python_tf": lambda o: [self.python, WORKER, "cold-tf", "--savedmodel", MODEL,
-                                    "--input", self.one_npy, "--output", o],
-            "python_keras": lambda o: [self.python, WORKER, "cold-keras", "--keras-model", self.keras_model,
-                                       "--input", self.one_npy, "--output", o],
+            "tfrun": lambda o: self.tf("predict", MODEL, "--input", self.one_npy, "--output", o),
+            "python_tf": lambda o: self.py("cold-tf", "--savedmodel", MODEL, "--input", self.one_npy, "--output", o),
+            "python_keras": lambda o: self.py("cold-keras", "--keras-model", self.keras_model,
+                                              "--input", self.one_npy, "--output", o),
         }
         names = list(cmds)
         runs = {k: [] for k in names}
@@ -515,6 +535,7 @@ class Bench:
                      fmt_ratio(ratio(k["step_ms"], t["step_ms"]))],
                     ["later epochs: samples/s", fmt_stat(k["samples_per_s"]), fmt_stat(t["samples_per_s"]),
                      fmt_ratio(ratio(t["samples_per_s"], k["samples_per_s"]))],
+                    ["Model.TrainStep alone (Go benchmark), ms", "", fmt_stat(t["train_step_alone_ms"]), ""],
                 ]
             rows += [
                 [f"all {a.epochs} epochs (fit), s", fmt_stat(k["fit_s"]), fmt_stat(t["fit_s"]),
@@ -533,6 +554,8 @@ class Bench:
                 ["", "Keras model.fit", "tfrun train", "tfrun ×"], rows,
                 ["median (min–max) over repeats; later epochs pooled over repeats. The first epoch holds "
                  "Keras' tracing and TensorFlow's first-run graph optimisation.",
+                 "Model.TrainStep alone: median step of BenchmarkTrainStep (one batch of 32 held in tensors, "
+                 f"{a.step_calls} steps after each tfrun run), i.e. the session run without Fit's data pipeline.",
                  "Peak RSS of the whole process; the Keras process also evaluates on the test set "
                  "afterwards (its peak before that is in bench.json), tfrun evaluate is a process of its own.",
                  ratio_note]))
@@ -598,8 +621,14 @@ class Bench:
         return (f"Machine: {m['cpu']}, {m['usable_cores']} usable cores ({m['logical_cores']} logical), "
                 f"{m['memory_gib']} GiB; Linux {m['kernel']}; TensorFlow {m['tensorflow']}, Keras {m['keras']}, "
                 f"Python {m['python']}, NumPy {m['numpy']}, {m['go']}; {m['tfrun']} at {m['commit']}; "
-                f"{m['date']}; load average {load[0]:.2f} at start"
+                f"{m['date']}; TensorFlow threads: {self.threads()}; load average {load[0]:.2f} at start"
                 + (f", {end[0]:.2f} at end." if end else "."))
+
+    def threads(self) -> str:
+        a = self.a
+        if not a.intra_op_threads and not a.inter_op_threads:
+            return "defaults on both sides"
+        return f"intra-op {a.intra_op_threads or 'default'}, inter-op {a.inter_op_threads or 'default'} on both sides"
 
     def report(self) -> tuple[str, str]:
         tables = self.tables()
@@ -658,6 +687,11 @@ def parse_args(argv):
     p.add_argument("--go-calls", type=int, help="Go calls per inference round, also the Python cap (default 2000)")
     p.add_argument("--py-budget", type=float, help="seconds of timed Python calls per case and round (default 2)")
     p.add_argument("--cold-rounds", type=int, help="cold-start rounds (default 5; --quick 2)")
+    p.add_argument("--step-calls", type=int, help="BenchmarkTrainStep steps after each tfrun train (default 1000)")
+    p.add_argument("--intra-op-threads", type=int, default=0,
+                   help="TensorFlow intra-op threads for every measurement, both sides (default 0: TF's default)")
+    p.add_argument("--inter-op-threads", type=int, default=0,
+                   help="TensorFlow inter-op threads for every measurement, both sides (default 0: TF's default)")
     p.add_argument("--callbacks-count", type=int, default=5, help="-count for the BenchmarkFitCallbacks run")
     p.add_argument("--callbacks-benchtime", default="1s", help="-benchtime for the BenchmarkFitCallbacks run")
     p.add_argument("--callbacks-timeout", type=float, default=600, help="seconds before that run is stopped")
@@ -672,15 +706,18 @@ def parse_args(argv):
     a = p.parse_args(argv)
     quick = a.quick
     defaults = {"epochs": (5, 2), "repeats": (3, 1), "infer_rounds": (5, 2), "go_calls": (2000, 500),
-                "py_budget": (2.0, 0.5), "cold_rounds": (5, 2)}
+                "py_budget": (2.0, 0.5), "cold_rounds": (5, 2), "step_calls": (1000, 300)}
     for k, (full, q) in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, q if quick else full)
     if quick:
         a.callbacks_count = min(a.callbacks_count, 2)
-    for k in ("epochs", "repeats", "infer_rounds", "go_calls", "cold_rounds", "batch_size", "callbacks_count"):
+    for k in ("epochs", "repeats", "infer_rounds", "go_calls", "cold_rounds", "batch_size", "callbacks_count",
+              "step_calls"):
         if getattr(a, k) < 1:
             p.error(f"--{k.replace('_', '-')} must be at least 1")
+    if a.intra_op_threads < 0 or a.inter_op_threads < 0:
+        p.error("--intra-op-threads and --inter-op-threads must be >= 0")
     if a.py_budget <= 0:
         p.error("--py-budget must be positive")
     a.argv = list(argv)

@@ -42,6 +42,16 @@ def result(obj: dict) -> None:
     print("BENCH_RESULT " + json.dumps(obj), flush=True)
 
 
+def configure_threads(a) -> None:
+    """Sizes TensorFlow's thread pools (0: TensorFlow's default), before any op runs."""
+    import tensorflow as tf
+
+    if a.intra_op_threads:
+        tf.config.threading.set_intra_op_parallelism_threads(a.intra_op_threads)
+    if a.inter_op_threads:
+        tf.config.threading.set_inter_op_parallelism_threads(a.inter_op_threads)
+
+
 def read_idx(path: str):
     """An IDX file (MNIST's format) as a NumPy array."""
     import numpy as np
@@ -88,6 +98,7 @@ def cmd_prepare(a) -> None:
     import tensorflow as tf
     import keras
 
+    configure_threads(a)
     model = build_model()
     model.save(a.keras_model)
     x = np.load(a.input)
@@ -105,6 +116,7 @@ def cmd_train(a) -> None:
     import tensorflow as tf
     import keras
 
+    configure_threads(a)
     t_data = time.time()
     x, y = load_mnist(a.data, "train")
     x_test, y_test = load_mnist(a.data, "test")
@@ -173,6 +185,7 @@ def cmd_infer(a) -> None:
     import tensorflow as tf
     import keras
 
+    configure_threads(a)
     model = keras.saving.load_model(a.keras_model)
     sig = tf.saved_model.load(a.savedmodel).signatures["serving_default"]
     out = {"tensorflow": tf.__version__, "keras": keras.__version__, "results": {}}
@@ -199,6 +212,7 @@ def cmd_cold_tf(a) -> None:
     import numpy as np
     import tensorflow as tf
 
+    configure_threads(a)
     sig = tf.saved_model.load(a.savedmodel).signatures["serving_default"]
     _write_outputs(a.output, sig(x=tf.constant(np.load(a.input)))["output_0"].numpy())
     result({"written": time.time()})
@@ -208,6 +222,7 @@ def cmd_cold_keras(a) -> None:
     import numpy as np
     import keras
 
+    configure_threads(a)
     model = keras.saving.load_model(a.keras_model)
     _write_outputs(a.output, model.predict(np.load(a.input), verbose=0))
     result({"written": time.time()})
@@ -215,19 +230,22 @@ def cmd_cold_keras(a) -> None:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--intra-op-threads", type=int, default=0, help="0: TensorFlow's default")
+    common.add_argument("--inter-op-threads", type=int, default=0, help="0: TensorFlow's default")
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("prepare")
+    s = sub.add_parser("prepare", parents=[common])
     s.add_argument("--keras-model", required=True)
     s.add_argument("--savedmodel", required=True)
     s.add_argument("--input", required=True)
     s.set_defaults(fn=cmd_prepare)
-    s = sub.add_parser("train")
+    s = sub.add_parser("train", parents=[common])
     s.add_argument("--data", required=True, help="directory with MNIST's IDX files")
     s.add_argument("--epochs", type=int, required=True)
     s.add_argument("--batch-size", type=int, default=32)
     s.add_argument("--save", required=True, help=".keras file to save the trained model to")
     s.set_defaults(fn=cmd_train)
-    s = sub.add_parser("infer")
+    s = sub.add_parser("infer", parents=[common])
     s.add_argument("--keras-model", required=True)
     s.add_argument("--savedmodel", required=True)
     s.add_argument("--batches", default="1,32")
@@ -237,7 +255,7 @@ def main(argv=None) -> int:
     s.add_argument("--budget", type=float, default=2.0, help="seconds of timed calls per variant and batch size")
     s.set_defaults(fn=cmd_infer)
     for name, fn in (("cold-tf", cmd_cold_tf), ("cold-keras", cmd_cold_keras)):
-        s = sub.add_parser(name)
+        s = sub.add_parser(name, parents=[common])
         s.add_argument("--savedmodel")
         s.add_argument("--keras-model")
         s.add_argument("--input", required=True)
