@@ -11,7 +11,10 @@ What is measured (the MNIST quickstart model, testdata/models/mnist_mlp):
               first-run graph optimisation, apart from the later "steady"
               epochs), time per step, samples/s, wall time from process start
               to the trained model saved, peak RSS, final train loss/accuracy
-              and test accuracy (Keras evaluate / `tfrun evaluate`).
+              and test accuracy (Keras evaluate / `tfrun evaluate`); beside
+              them the median step of Model.TrainStep alone on one batch
+              (BenchmarkTrainStep in savedmodel/step_bench_test.go), which
+              shows what tfrun's Fit loop adds to the session run.
   inference   per-call latency, batch 1 and 32, each from a host array to a
               host array: Keras model.predict, Keras model(x, training=False),
               the SavedModel's serving_default signature called from Python
@@ -30,6 +33,11 @@ commands each round) and is repeated; tables show the median with the spread
 (min-max) over the repeats and say how many there were. Ratios are ratios of
 medians. Nothing here is a pass/fail threshold: the script measures and
 reports.
+
+TensorFlow's thread pools are its defaults on both sides; --intra-op-threads
+and --inter-op-threads set them for every measurement on both sides (the tfrun
+flags of the same names, tf.config.threading in Python, and the
+TFRUN_BENCH_*_OP_THREADS variables the Go benchmarks read).
 
 Every measured command runs in a process of its own. Its peak RSS is the
 ru_maxrss that os.wait4() returns for exactly that child (the kernel's
@@ -346,7 +354,8 @@ class Bench:
             runs["keras"].append({
                 "epoch_seconds": k["epoch_seconds"], "samples": k["samples"], "jit_compile": k["jit_compile"],
                 "total_seconds": k["wall"]["saved"] - p.spawn, "process_seconds": p.wall,
-                "fit_seconds": k["wall"]["fit_end"] - k["wall"]["fit"],
+                "fit_seconds": sum(k["epoch_seconds"]),
+                "fit_call_seconds": k["wall"]["fit_end"] - k["wall"]["fit"],
                 "startup_seconds": k["wall"]["fit"] - p.spawn,
                 "max_rss_kib": p.max_rss_kib, "max_rss_kib_at_saved": k["max_rss_kib_at_saved"],
                 "loss": k["final"].get("loss"), "accuracy": k["final"].get("accuracy"),
@@ -535,10 +544,10 @@ class Bench:
                      fmt_ratio(ratio(k["step_ms"], t["step_ms"]))],
                     ["later epochs: samples/s", fmt_stat(k["samples_per_s"]), fmt_stat(t["samples_per_s"]),
                      fmt_ratio(ratio(t["samples_per_s"], k["samples_per_s"]))],
-                    ["Model.TrainStep alone (Go benchmark), ms", "", fmt_stat(t["train_step_alone_ms"]), ""],
                 ]
             rows += [
-                [f"all {a.epochs} epochs (fit), s", fmt_stat(k["fit_s"]), fmt_stat(t["fit_s"]),
+                ["Model.TrainStep alone (Go benchmark), ms", "", fmt_stat(t["train_step_alone_ms"]), ""],
+                [f"sum of the {a.epochs} epoch(s), s", fmt_stat(k["fit_s"]), fmt_stat(t["fit_s"]),
                  fmt_ratio(ratio(k["fit_s"], t["fit_s"]))],
                 ["process start → model saved, s", fmt_stat(k["total_s"]), fmt_stat(t["total_s"]),
                  fmt_ratio(ratio(k["total_s"], t["total_s"]))],
@@ -553,7 +562,8 @@ class Bench:
                 f"steps/epoch), {a.epochs} epoch(s), {rep} repeat(s) alternating Keras, tfrun",
                 ["", "Keras model.fit", "tfrun train", "tfrun ×"], rows,
                 ["median (min–max) over repeats; later epochs pooled over repeats. The first epoch holds "
-                 "Keras' tracing and TensorFlow's first-run graph optimisation.",
+                 "Keras' tracing and TensorFlow's first-run graph optimisation. Epoch times come from epoch "
+                 "callbacks on both sides (Keras' fit() call as a whole, with its set-up, is in bench.json).",
                  "Model.TrainStep alone: median step of BenchmarkTrainStep (one batch of 32 held in tensors, "
                  f"{a.step_calls} steps after each tfrun run), i.e. the session run without Fit's data pipeline.",
                  "Peak RSS of the whole process; the Keras process also evaluates on the test set "
