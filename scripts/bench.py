@@ -24,8 +24,10 @@ What is measured (the MNIST quickstart model, testdata/models/mnist_mlp):
               a one-image .npy, against a Python process that imports
               tensorflow, loads the SavedModel and calls its signature, and
               one that imports keras, loads the model (.keras) and predicts.
-  callbacks   Go benchmarks matching BenchmarkFitCallbacks under savedmodel/,
-              when the tree has them (skipped with a note otherwise).
+  callbacks   the Go benchmark of per-epoch callback overhead under
+              savedmodel/... (BenchmarkFitCallbacks or BenchmarkFitEpoch), when
+              the tree has it (skipped with a note otherwise); each
+              sub-benchmark's difference from its "=none" sibling is shown.
 
 Method. The machine may be shared and noisy, so every comparison runs in
 alternation (Keras, tfrun, Keras, tfrun, ...; cold starts rotate their three
@@ -83,7 +85,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MODEL = os.path.join(ROOT, "testdata", "models", "mnist_mlp")
 WORKER = os.path.join(HERE, "bench_keras.py")
-CALLBACKS_BENCH = "BenchmarkFitCallbacks"
+# The per-epoch callback overhead benchmark of savedmodel/... (either name).
+CALLBACKS_BENCH = "Benchmark(FitCallbacks|FitEpoch)"
+CALLBACKS_LABEL = "BenchmarkFitCallbacks / BenchmarkFitEpoch"
 MIB = 1024.0
 
 
@@ -186,7 +190,7 @@ def fmt_duration(ns: dict | None) -> str:
     if not ns:
         return "–"
     for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3), ("ns", 1.0)):
-        if ns["median"] >= scale or unit == "ns":
+        if abs(ns["median"]) >= scale or unit == "ns":
             return fmt_stat({k: (v / scale if k != "n" else v) for k, v in ns.items()}) + " " + unit
 
 
@@ -489,10 +493,10 @@ class Bench:
     def callbacks(self) -> None:
         res = {"benchmark": CALLBACKS_BENCH}
         self.results["callbacks"] = res
-        listed = check_output(["go", "test", "-list", f"^{CALLBACKS_BENCH}", "./savedmodel/..."], self.env)
+        listed = check_output(["go", "test", "-list", f"^{CALLBACKS_BENCH}$", "./savedmodel/..."], self.env)
         pkgs, names = [], []
         for line in listed.splitlines():
-            if line.startswith(CALLBACKS_BENCH):
+            if re.match(CALLBACKS_BENCH + "$", line.strip()):
                 names.append(line.strip())
             elif line.startswith("ok") and names:
                 pkgs.append(line.split()[1])
@@ -501,22 +505,29 @@ class Bench:
             elif line.startswith("ok"):
                 names = []
         if not pkgs:
-            res["note"] = f"no {CALLBACKS_BENCH} benchmark in ./savedmodel/... (skipped)"
+            res["note"] = f"no {CALLBACKS_LABEL} benchmark in ./savedmodel/... (skipped)"
             self.log(res["note"])
             return
         results = []
         for pkg in pkgs:
-            self.log(f"Go benchmark {CALLBACKS_BENCH} in {pkg} ({self.a.callbacks_count} counts)")
-            p = run_measured(["go", "test", "-run", "^$", "-bench", f"^{CALLBACKS_BENCH}",
+            self.log(f"Go benchmark {', '.join(res['found'][pkg])} in {pkg} ({self.a.callbacks_count} counts)")
+            p = run_measured(["go", "test", "-run", "^$", "-bench", f"^{CALLBACKS_BENCH}$",
                               "-benchtime", self.a.callbacks_benchtime, "-count", str(self.a.callbacks_count),
                               "-timeout", "15m", pkg], self.env, timeout=self.a.callbacks_timeout,
-                             what=f"go test -bench {CALLBACKS_BENCH}")
+                             what=f"go test -bench {CALLBACKS_LABEL}")
             results += [dict(b, package=pkg) for b in parse_go_bench(p.stdout)]
         by_name = {}
         for b in results:
             by_name.setdefault(b["name"], []).append(b)
         res["summary"] = {name: {unit: summary(b["metrics"].get(unit) for b in bs)
                                  for unit in bs[0]["metrics"]} for name, bs in by_name.items()}
+        # Overhead: each sub-benchmark's median minus its "=none" sibling's.
+        res["overhead_ns"] = {}
+        for name, units in res["summary"].items():
+            parent, _, sub = name.rpartition("/")
+            base = res["summary"].get(f"{parent}/{sub.split('=')[0]}=none") if "=" in sub else None
+            if base and base is not units and units.get("ns/op") and base.get("ns/op"):
+                res["overhead_ns"][name] = units["ns/op"]["median"] - base["ns/op"]["median"]
         res["runs"] = results
 
     # ---- report
@@ -614,12 +625,17 @@ class Bench:
                 for name, units in cb["summary"].items():
                     extra = ", ".join(f"{fmt_stat(s)} {u}" for u, s in units.items()
                                       if u not in ("ns/op", "B/op") and s)
-                    rows.append([name, fmt_duration(units.get("ns/op")), extra or "–"])
-                out.append(Table(f"Go: {CALLBACKS_BENCH} (go test -bench, -count {self.a.callbacks_count})",
-                                 ["benchmark", "time/op", "other metrics"], rows,
-                                 ["median (min–max) over counts; ns/op is Go's mean per op within a count."]))
+                    over = cb.get("overhead_ns", {}).get(name)
+                    rows.append([name, fmt_duration(units.get("ns/op")),
+                                 "" if over is None else fmt_duration({"n": 1, "median": over, "min": over, "max": over}),
+                                 extra or "–"])
+                out.append(Table(f"Go: callback overhead, {CALLBACKS_LABEL} (go test -bench, "
+                                 f"-count {self.a.callbacks_count})",
+                                 ["benchmark", "time/op", "− none", "other metrics"], rows,
+                                 ["median (min–max) over counts; ns/op is Go's mean per op within a count; "
+                                  "− none: median minus the median of the =none sub-benchmark (the overhead)."]))
             elif cb.get("note"):
-                out.append(Table(f"Go: {CALLBACKS_BENCH}", [], [], [cb["note"]]))
+                out.append(Table(f"Go: callback overhead ({CALLBACKS_LABEL})", [], [], [cb["note"]]))
         return out
 
     def machine_line(self) -> str:
@@ -702,8 +718,8 @@ def parse_args(argv):
                    help="TensorFlow intra-op threads for every measurement, both sides (default 0: TF's default)")
     p.add_argument("--inter-op-threads", type=int, default=0,
                    help="TensorFlow inter-op threads for every measurement, both sides (default 0: TF's default)")
-    p.add_argument("--callbacks-count", type=int, default=5, help="-count for the BenchmarkFitCallbacks run")
-    p.add_argument("--callbacks-benchtime", default="1s", help="-benchtime for the BenchmarkFitCallbacks run")
+    p.add_argument("--callbacks-count", type=int, default=5, help="-count for the callback benchmark run")
+    p.add_argument("--callbacks-benchtime", default="1s", help="-benchtime for the callback benchmark run")
     p.add_argument("--callbacks-timeout", type=float, default=600, help="seconds before that run is stopped")
     for phase in ("train", "infer", "cold", "callbacks"):
         p.add_argument(f"--skip-{phase}", action="store_true", help=f"skip the {phase} measurements")
