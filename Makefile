@@ -24,7 +24,7 @@ export TFRUN_PYTHON := $(PYTHON)
 export TF_CPP_MIN_LOG_LEVEL ?= 1
 
 # Packages that must build and test without cgo (pure Go).
-PURE_PKGS := . ./tfgo/... ./savedmodel/... ./dataset/... ./internal/...
+PURE_PKGS := . ./tfgo/... ./savedmodel/... ./dataset/... ./h5convert/... ./internal/...
 
 .PHONY: help setup build test test-go test-pure lint mnist data fixtures bench clean
 
