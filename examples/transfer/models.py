@@ -7,9 +7,9 @@ The base is a named sub-model, keras.Sequential([...], name="base"), built in
 each model: its variables are called base/conv1/kernel, ..., base/conv3/bias in
 both, which is what `tfrun convert SRC --model DST --vars '^base$'` matches
 by. Its layers have names too (conv1, conv2, conv3), so --freeze and
---trainable can pick the top of the base by layer name. As in the image
-classification tutorial's cats-vs-dogs model (a pretrained base, global
-average pooling, dropout, one dense layer), the head is small.
+--trainable can pick the top of the base by layer name. As in the
+cats-vs-dogs transfer-learning tutorial (a pretrained base, then dropout and
+one dense layer), the head is small: the base's 576 features -> 5 classes.
 
 Adam(0.001), sparse categorical cross-entropy, accuracy. One exporter call:
   python scripts/export.py --model examples/transfer/models.py:build --out DIR --seed 1
@@ -28,7 +28,7 @@ def base():
             keras.layers.Conv2D(64, 3, activation="relu", name="conv2"),
             keras.layers.MaxPooling2D(name="pool2"),
             keras.layers.Conv2D(64, 3, activation="relu", name="conv3"),
-            keras.layers.GlobalAveragePooling2D(name="pool3"),
+            keras.layers.Flatten(name="flatten"),
         ],
         name="base",
     )
