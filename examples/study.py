@@ -8,12 +8,16 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TFRUN = os.path.join(ROOT, "bin", "tfrun")
+# The tfrun binary: $TFRUN_BIN (a path, or a name looked up in PATH) or bin/tfrun.
+TFRUN = os.environ.get("TFRUN_BIN") or os.path.join(ROOT, "bin", "tfrun")
+if os.sep not in TFRUN:
+    TFRUN = shutil.which(TFRUN) or TFRUN
 VENV_PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 EXPORT = os.path.join(ROOT, "scripts", "export.py")
 
@@ -52,7 +56,7 @@ def python(script: str, *args: str) -> None:
 
 def check_built() -> None:
     if not os.access(TFRUN, os.X_OK):
-        sys.exit(f"{rel(TFRUN)} is missing: run make build (or make setup) first")
+        sys.exit(f"{rel(TFRUN)} is missing: run make build (or make setup) first, or set TFRUN_BIN")
 
 
 class Clock:
@@ -75,6 +79,30 @@ def table(headers: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def spread(values: list[float]) -> str:
+    """The mean of several runs and their range, or the one value."""
+    if len(values) == 1:
+        return f"{values[0]:.4f}"
+    return f"{sum(values) / len(values):.4f} ({min(values):.4f}-{max(values):.4f})"
+
+
+def write_report(study_name: str, argv: list[str], text: str) -> str:
+    """Writes a full run's results as docs/studies/STUDY.md (the README quotes
+    it): the table, the command that made it, the machine and versions."""
+    import platform
+    path = os.path.join(ROOT, "docs", "studies", study_name + ".md")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    version = subprocess.run([TFRUN, "version"], capture_output=True, text=True).stdout.strip()
+    cmd = " ".join(["python3", f"examples/{study_name}/run.py", *argv])
+    body = (f"{text}\n\nMade by `{cmd}` on {time.strftime('%Y-%m-%d')}, {platform.machine()} with "
+            f"{os.cpu_count()} CPU cores.\n\n```\n{version}\n```\n")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(body)
+    os.replace(tmp, path)
+    return path
 
 
 def write_json(path: str, obj) -> None:

@@ -3,7 +3,7 @@
 models.py (same seed, same build order, hence the same initial weights as
 the exported ones) on the .npz tfrun trained on, with Keras' fit:
 validation_split=0.2, batch 500, EarlyStopping(monitor="val_crossentropy",
-mode="min", patience=10, restore_best_weights=True), then evaluate on the test images.
+mode="min", patience=20, restore_best_weights=True), then evaluate on the test images.
 
   .venv/bin/python examples/overfitting/keras_baseline.py --data fashion.npz --out DIR
 
@@ -27,8 +27,8 @@ import models  # noqa: E402
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
-    p.add_argument("--epochs", type=int, default=100)
-    p.add_argument("--patience", type=int, default=10)
+    p.add_argument("--epochs", type=int, default=150)
+    p.add_argument("--patience", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", required=True)
     args = p.parse_args()

@@ -10,11 +10,15 @@ validation curves overlaid by tfrun plot.
    images, written to one .npz that tfrun and Keras both read.
 2. scripts/export.py exports the seven models of models.py in one call.
 3. tfrun train each: --validation-split 0.2 (10,000 to train on, 2,500 to
-   validate), batch 500 as in the tutorial, up to 100 epochs, EarlyStopping on
-   val_crossentropy with patience 10, restoring the best epoch's weights;
-   tfrun evaluate: test accuracy of those weights.
+   validate), batch 500 as in the tutorial, up to 150 epochs, EarlyStopping on
+   val_crossentropy with patience 20 (long enough to watch the validation
+   loss turn up), restoring the best epoch's weights; tfrun evaluate: test
+   accuracy of those weights.
 4. tfrun plot: every variant's cross-entropy (training solid, validation
-   dashed) in one PNG (default docs/studies/overfitting.png; out/ with --quick).
+   dashed) in one PNG (default docs/studies/overfitting.png; out/ with --quick),
+   as the tutorial's two figures: the sizes in one panel, the regularised
+   large models in the other (the driver writes copies of the histories whose
+   cross-entropy is named after the panel, "crossentropy (sizes)", ...).
 5. With --keras, keras_baseline.py runs the same protocol with Keras' fit
    and EarlyStopping on the same .npz, and its curves go to a second PNG.
 """
@@ -28,6 +32,8 @@ import study  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VARIANTS = ["tiny", "small", "medium", "large", "l2", "dropout", "combined"]
+PANELS = {"crossentropy (sizes)": ["tiny", "small", "medium", "large"],
+          "crossentropy (regularisers)": ["large", "l2", "dropout", "combined"]}
 
 
 def params(model_dir):
@@ -51,6 +57,25 @@ def summarise(history, monitor="val_crossentropy"):
             "train_crossentropy_at_best": h["crossentropy"][best]}
 
 
+def plot(histories, out_dir, png, title):
+    """Draws the two panels with tfrun plot from per-panel copies of the histories."""
+    os.makedirs(out_dir, exist_ok=True)
+    files = []
+    for name in VARIANTS:
+        h = study.read_json(os.path.join(histories, name + ".history.json"))
+        values = {}
+        for panel, members in PANELS.items():
+            if name in members:
+                values[panel] = h["history"]["crossentropy"]
+                values["val_" + panel] = h["history"]["val_crossentropy"]
+        path = os.path.join(out_dir, name + ".history.json")
+        study.write_json(path, {"epoch": h["epoch"], "history": values})
+        files.append(path)
+    os.makedirs(os.path.dirname(png), exist_ok=True)
+    study.tfrun("plot", *files, "--label", ",".join(VARIANTS), "--metrics", ",".join(PANELS),
+                "--width", "1400", "--height", "560", "--title", title, "--out", png)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smoke run: 2,500 images, at most 4 epochs, patience 1")
@@ -60,7 +85,7 @@ def main():
     args = p.parse_args()
     study.check_built()
     out = os.path.abspath(args.out)
-    take, epochs, patience = (2500, 4, 1) if args.quick else (12500, 100, 10)
+    take, epochs, patience = (2500, 4, 1) if args.quick else (12500, 150, 20)
     png = args.png or (os.path.join(out, "overfitting.png") if args.quick
                        else os.path.join(study.ROOT, "docs", "studies", "overfitting.png"))
     data, models, trained = (os.path.join(out, d) for d in ("data", "models", "trained"))
@@ -84,10 +109,7 @@ def main():
             r["params"] = params(os.path.join(models, name))
             r["test_accuracy"] = ev["metrics"]["accuracy"]
             results[name] = r
-        os.makedirs(os.path.dirname(png), exist_ok=True)
-        study.tfrun("plot", *[os.path.join(trained, n + ".history.json") for n in VARIANTS],
-                    "--label", ",".join(VARIANTS), "--metrics", "crossentropy", "--width", "960", "--height", "600",
-                    "--title", "tfrun", "--out", png)
+        plot(trained, os.path.join(out, "plot"), png, "tfrun")
     study.write_json(os.path.join(out, "results.json"), {"take": take, "max_epochs": epochs, "patience": patience,
                                                          "seconds": clock.seconds, "models": results})
     print(f"tfrun: exported, trained and evaluated {len(VARIANTS)} models in {clock.seconds:.0f} s")
@@ -103,9 +125,7 @@ def main():
             keras["models"][name].update(summarise(study.read_json(os.path.join(kdir, name + ".history.json"))))
         study.write_json(os.path.join(kdir, "keras.json"), keras)
         kpng = png[:-len(".png")] + "-keras.png"
-        study.tfrun("plot", *[os.path.join(kdir, n + ".history.json") for n in VARIANTS],
-                    "--label", ",".join(VARIANTS), "--metrics", "crossentropy", "--width", "960", "--height", "600",
-                    "--title", "Keras", "--out", kpng)
+        plot(kdir, os.path.join(kdir, "plot"), kpng, "Keras")
         print(f"keras: trained and evaluated {len(VARIANTS)} models in {kclock.seconds:.0f} s")
 
     headers = ["variant", "parameters", "epochs run", "best epoch", "best val cross-entropy", "val accuracy",
@@ -122,10 +142,13 @@ def main():
             row += [k["epochs"], k["best_epoch"], k["best_val_crossentropy"], k["val_accuracy_at_best"],
                     k["test_accuracy"]]
         rows.append(row)
-    print(f"\nFashion-MNIST, {take} training images (80% trained on, 20% validation), batch 500, "
-          f"EarlyStopping(val_crossentropy, patience {patience}, restore best); test: 10,000 images:\n")
-    print(study.table(headers, rows))
-    print(f"\ncurves: {study.rel(png)}")
+    text = (f"Fashion-MNIST: {take} training images (80% trained on, 20% validation), batch 500, at most {epochs} "
+            f"epochs, EarlyStopping(val_crossentropy, patience {patience}, restore best weights); test accuracy of "
+            f"the restored weights on the 10,000 test images. Curves: {study.rel(png)}"
+            + (f", {study.rel(kpng)}" if keras else "") + ".\n\n" + study.table(headers, rows))
+    print("\n" + text)
+    if not args.quick:
+        print("\nwrote " + study.rel(study.write_report("overfitting", sys.argv[1:], text)))
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ def main():
         study.tfrun("data", "mnist", "--classes", "0-4", "--take", str(cfg["source_take"]), "--out", src_npz)
         study.tfrun("data", "mnist", "--classes", "5-9", "--take", str(cfg["take"]), "--out", new_npz)
         study.export(os.path.join(HERE, "models.py"), models)
+        src_images = study.tfrun("data", src_npz, "--json", as_json=True)["splits"]["train"]["samples"]
         train(os.path.join(models, "digits04"), "source", cfg["source_epochs"], val="0.1")
         results = {"source": [evaluate("source")]}
         study.tfrun("convert", t("source"), "--model", os.path.join(models, "digits59"), "--vars", "^base$",
@@ -103,10 +104,7 @@ def main():
     epochs = {"source": cfg["source_epochs"], "scratch": cfg["scratch_epochs"], "head": cfg["phase_epochs"],
               "finetuned": cfg["phase_epochs"]}
     def accuracy(runs):
-        acc = [r["test_accuracy"] for r in runs]
-        if len(acc) == 1:
-            return f"{acc[0]:.4f}"
-        return f"{sum(acc) / len(acc):.4f} ({min(acc):.4f}-{max(acc):.4f})"
+        return study.spread([r["test_accuracy"] for r in runs])
 
     headers = ["phase", "epochs", "test images", "tfrun test accuracy"] + (["Keras test accuracy"] if keras else [])
     rows = []
@@ -115,9 +113,12 @@ def main():
         if keras:
             row.append(accuracy(keras["phases"][name]))
         rows.append(row)
-    print(f"\nMNIST; the new task has {cfg['take']} training images of digits 5-9 (80% trained on, 20% validation); "
-          f"new-task accuracies: mean (min-max) over {seeds} shuffle seed(s):\n")
-    print(study.table(headers, rows))
+    text = (f"MNIST. Source task: digits 0-4, {src_images} training images. New task: digits 5-9, "
+            f"{cfg['take']} training images (80% trained on, 20% validation). New-task accuracies: mean (min-max) "
+            f"over {seeds} shuffle seed(s).\n\n" + study.table(headers, rows))
+    print("\n" + text)
+    if not args.quick:
+        print("\nwrote " + study.rel(study.write_report("transfer", sys.argv[1:], text)))
 
 
 if __name__ == "__main__":
