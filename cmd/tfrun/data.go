@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -156,6 +158,9 @@ func runData(o *dataOptions, spec string, stdout io.Writer) error {
 				return withCode(exitBadData, fmt.Errorf("%s: writing an .npz needs one input %q and targets", ds.Source, dataset.InputName))
 			}
 			arrays = append(arrays, dataset.Named{Name: "x_" + split, Array: x}, dataset.Named{Name: "y_" + split, Array: ds.Targets})
+		}
+		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+			return err
 		}
 		if err := dataset.SaveNPZ(o.out, arrays, true); err != nil {
 			return err
