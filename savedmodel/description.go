@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 )
 
 // DescriptionFile is where the exporter writes a trainable model's
@@ -150,6 +151,20 @@ func (d *Description) layersOf(variable string) []string {
 		}
 	}
 	return out
+}
+
+// matches reports whether re matches the variable's name or the name of a
+// layer that lists it.
+func (d *Description) matches(re *regexp.Regexp, variable string) bool {
+	if re.MatchString(variable) {
+		return true
+	}
+	for _, l := range d.layersOf(variable) {
+		if re.MatchString(l) {
+			return true
+		}
+	}
+	return false
 }
 
 // LayerOf returns the innermost layer that lists the variable, or "".

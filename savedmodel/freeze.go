@@ -35,18 +35,7 @@ func (m *Model) SetTrainable(spec FreezeSpec) (frozen []string, err error) {
 		}
 	}()
 	for _, tv := range m.desc.Trainable {
-		names := append([]string{tv.Name}, m.desc.layersOf(tv.Name)...)
-		match := func(re *regexp.Regexp) bool {
-			if re == nil {
-				return false
-			}
-			for _, n := range names {
-				if re.MatchString(n) {
-					return true
-				}
-			}
-			return false
-		}
+		match := func(re *regexp.Regexp) bool { return re != nil && m.desc.matches(re, tv.Name) }
 		freeze := match(spec.Freeze)
 		if spec.Freeze == nil && spec.Trainable != nil {
 			freeze = true
@@ -67,6 +56,22 @@ func (m *Model) SetTrainable(spec FreezeSpec) (frozen []string, err error) {
 		return nil, err
 	}
 	return frozen, nil
+}
+
+// MatchTrainable returns the trainable variables whose name, or the name of
+// whose Keras layer or an enclosing layer, re matches (as FreezeSpec
+// matches), in the exporter's order; nil without a description.
+func (m *Model) MatchTrainable(re *regexp.Regexp) []string {
+	if m.desc == nil {
+		return nil
+	}
+	var out []string
+	for _, tv := range m.desc.Trainable {
+		if m.desc.matches(re, tv.Name) {
+			out = append(out, tv.Name)
+		}
+	}
+	return out
 }
 
 // Frozen returns the trainable variables whose mask is off.

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"regexp"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/tfrun/tfrun/h5convert"
+	"github.com/tfrun/tfrun/savedmodel"
 )
 
 type convertOptions struct {
@@ -26,13 +30,16 @@ type convertOptions struct {
 	json           bool
 	toH5           string
 	layoutOf       string
+	vars           string
+	varsRE         *regexp.Regexp
+	optimizerState bool
 }
 
 func newConvertCommand() *cobra.Command {
 	o := &convertOptions{}
 	cmd := &cobra.Command{
-		Use:   "convert WEIGHTS.h5 --model MODEL_DIR --out OUT_DIR | convert --to-h5 MODEL_DIR --layout-of WEIGHTS.h5 --out NEW.h5",
-		Short: "Load HDF5 weights into a model (or write a model's weights back in an HDF5 layout)",
+		Use:   "convert WEIGHTS.h5|SRC_MODEL_DIR --model MODEL_DIR --out OUT_DIR | convert --to-h5 MODEL_DIR --layout-of WEIGHTS.h5 --out NEW.h5",
+		Short: "Load weights into a model from an HDF5 file or another SavedModel (or write a model's weights back in an HDF5 layout)",
 		Long: `convert maps the datasets of an HDF5 weights file onto a model's variables,
 checks everything before anything is written, assigns the values and saves the
 result as a new SavedModel (atomically). Layouts mapped automatically:
@@ -52,12 +59,23 @@ error names the dataset, the variable and both shapes), float64->float32 casts r
 NaN/Inf refused unless --allow-nonfinite. --dry-run prints the plan (--json for JSON).
 
 --to-h5 MODEL_DIR writes the model's variables back in the layout of --layout-of (same
-paths, orientation, dtypes and attributes), to --out, atomically.`,
+paths, orientation, dtypes and attributes), to --out, atomically.
+
+From another SavedModel (SRC_MODEL_DIR, e.g. for transfer learning: a trained
+base into a model with a new head): every model variable that both models have
+under the same name, with the same dtype and shape, is copied bit for bit;
+--vars REGEX restricts the copy to variables whose name (base/conv1/kernel) or
+Keras layer name (conv1, or an enclosing layer such as a nested model "base")
+it matches. A selected variable whose shape or dtype differs stops the copy,
+naming both shapes. Optimizer slots and the step count are copied only with
+--optimizer-state. Names are Keras paths, so build the shared part as a named
+sub-model (keras.Sequential([...], name="base")) in both models. The plan
+(copied, kept, only in the source) is printed; --dry-run writes nothing.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if o.toH5 != "" {
 				return exactArgs(0, "no positional argument with --to-h5")(cmd, args)
 			}
-			return exactArgs(1, "one HDF5 weights file")(cmd, args)
+			return exactArgs(1, "one HDF5 weights file or SavedModel directory")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Validate(); err != nil {
@@ -65,6 +83,17 @@ paths, orientation, dtypes and attributes), to --out, atomically.`,
 			}
 			if o.toH5 != "" {
 				return runToH5(o, cmd.OutOrStdout())
+			}
+			if isSavedModelDir(args[0]) {
+				for _, f := range []string{"map", "layout", "orientation", "weights-group", "bias-group", "layer-pattern", "allow-nonfinite"} {
+					if cmd.Flags().Changed(f) {
+						return usageErrorf("--%s applies to HDF5 weights; %s is a SavedModel", f, args[0])
+					}
+				}
+				return runCopy(o, args[0], cmd.OutOrStdout())
+			}
+			if o.vars != "" || o.optimizerState {
+				return usageErrorf("--vars and --optimizer-state apply to a SavedModel source; %s is not a SavedModel directory", args[0])
 			}
 			return runConvert(o, args[0], cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -88,6 +117,8 @@ func (o *convertOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.json, "json", false, "print the plan as JSON")
 	fs.StringVar(&o.toH5, "to-h5", "", "write this SavedModel's variables back in an HDF5 layout (with --layout-of and --out)")
 	fs.StringVar(&o.layoutOf, "layout-of", "", "with --to-h5: the HDF5 file whose layout to reproduce")
+	fs.StringVar(&o.vars, "vars", "", "from a SavedModel: copy only the variables whose name or Keras layer (or enclosing layer) this regular expression matches (default: all in common)")
+	fs.BoolVar(&o.optimizerState, "optimizer-state", false, "from a SavedModel: also copy the copied variables' optimizer slots and the step count")
 }
 
 func (o *convertOptions) Validate() error {
@@ -113,10 +144,77 @@ func (o *convertOptions) Validate() error {
 			return usageErrorf("--layout-of goes with --to-h5")
 		}
 	}
+	if o.vars != "" {
+		re, err := regexp.Compile(o.vars)
+		if err != nil {
+			return usageErrorf("--vars: %v", err)
+		}
+		o.varsRE = re
+	}
 	if _, err := o.options(); err != nil {
 		return err
 	}
 	return nil
+}
+
+// isSavedModelDir reports whether dir holds a saved_model.pb.
+func isSavedModelDir(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "saved_model.pb"))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// runCopy copies variables from one SavedModel into another and saves the
+// result.
+func runCopy(o *convertOptions, srcDir string, stdout io.Writer) error {
+	src, err := o.session.loadModel(srcDir)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := o.session.loadModel(o.model)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	plan, err := savedmodel.PlanCopy(src, dst, savedmodel.CopySpec{Vars: o.varsRE, OptimizerState: o.optimizerState})
+	if err != nil {
+		if o.dryRun {
+			writeCopyPlan(plan, o.json, stdout)
+		}
+		if errors.Is(err, savedmodel.ErrNoMatch) {
+			return withCode(exitUsage, err)
+		}
+		return withCode(exitBadData, err)
+	}
+	if o.dryRun {
+		return writeCopyPlan(plan, o.json, stdout)
+	}
+	if err := dst.CopyVariables(src, plan); err != nil {
+		return err
+	}
+	if err := dst.Save(o.out); err != nil {
+		return err
+	}
+	if o.json {
+		return writeCopyPlan(plan, true, stdout)
+	}
+	if err := writeCopyPlan(plan, false, stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "copied %d variables from %s into %s; saved %s\n", len(plan.Copied), srcDir, o.model, o.out)
+	return nil
+}
+
+func writeCopyPlan(p *savedmodel.CopyPlan, asJSON bool, w io.Writer) error {
+	if p == nil {
+		return nil
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(p)
+	}
+	return p.WriteText(w)
 }
 
 // options builds h5convert's options; usage errors for bad values.

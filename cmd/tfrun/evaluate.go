@@ -19,6 +19,7 @@ type evaluateOptions struct {
 	split     string
 	batchSize int
 	json      bool
+	sel       dataSelection
 }
 
 func newEvaluateCommand() *cobra.Command {
@@ -44,6 +45,7 @@ func (o *evaluateOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.split, "split", dataset.Test, "split of the data: train or test")
 	fs.IntVar(&o.batchSize, "batch-size", 32, "samples per batch")
 	fs.BoolVar(&o.json, "json", false, "print JSON")
+	o.sel.AddFlags(fs, "evaluate the first N samples of the split, after --classes (default 0: all)")
 }
 
 func (o *evaluateOptions) Validate() error {
@@ -58,7 +60,7 @@ func (o *evaluateOptions) Validate() error {
 	case o.batchSize < 1:
 		return usageErrorf("--batch-size %d: want at least 1", o.batchSize)
 	}
-	return nil
+	return o.sel.Validate()
 }
 
 func runEvaluate(ctx context.Context, o *evaluateOptions, dir string, stdout io.Writer) error {
@@ -70,16 +72,20 @@ func runEvaluate(ctx context.Context, o *evaluateOptions, dir string, stdout io.
 	if missing := m.Contract(); len(missing) > 0 {
 		return withCode(exitBadModel, fmt.Errorf("saved model %s cannot be evaluated: missing %v; export it with scripts/export.py", dir, missing))
 	}
-	ds, err := dataset.Open(o.data, o.split)
+	ds, err := o.sel.open(o.data, o.split, o.sel.take)
 	if err != nil {
-		return withCode(exitBadData, err)
+		return err
 	}
 	logs, err := m.Evaluate(ctx, ds, o.batchSize)
 	if err != nil {
 		return trainError(err, 0)
 	}
 	if o.json {
-		return json.NewEncoder(stdout).Encode(map[string]any{"model": dir, "data": o.data, "split": o.split, "samples": ds.Len(), "metrics": logs})
+		res := map[string]any{"model": dir, "data": o.data, "split": o.split, "samples": ds.Len(), "metrics": logs}
+		if o.sel.classes != "" {
+			res["classes"] = o.sel.classes
+		}
+		return json.NewEncoder(stdout).Encode(res)
 	}
 	names := make([]string, 0, len(logs))
 	for k := range logs {
@@ -90,6 +96,10 @@ func runEvaluate(ctx context.Context, o *evaluateOptions, dir string, stdout io.
 	for i, k := range names {
 		parts[i] = fmt.Sprintf("%s: %.4f", k, logs[k])
 	}
-	fmt.Fprintf(stdout, "%s on %s %s (%d samples): %s\n", dir, o.data, o.split, ds.Len(), strings.Join(parts, " - "))
+	what := o.data
+	if o.sel.classes != "" {
+		what += " classes " + o.sel.classes
+	}
+	fmt.Fprintf(stdout, "%s on %s %s (%d samples): %s\n", dir, what, o.split, ds.Len(), strings.Join(parts, " - "))
 	return nil
 }

@@ -107,6 +107,7 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 bad model, 4 bad data,
 		newConvertCommand(),
 		newH5Command(),
 		newPlotCommand(),
+		newDataCommand(),
 	)
 	return root
 }

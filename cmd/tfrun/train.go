@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,14 @@ type trainOptions struct {
 	saveMonitor     string
 	saveMode        string
 	saveWeightsOnly bool
+
+	sel            dataSelection
+	freeze         string
+	trainable      string
+	freezeRE       *regexp.Regexp
+	trainableRE    *regexp.Regexp
+	adaptNorm      bool
+	resetOptimizer bool
 }
 
 func newTrainCommand() *cobra.Command {
@@ -79,8 +88,27 @@ at each epoch end, and saves the trained model to --out as an ordinary SavedMode
 atomically (an existing model there is replaced only by a complete one).
 
 DATA is mnist, fashion-mnist or autompg (from the data cache that
-scripts/fetch-data.sh fills), a directory of MNIST-layout IDX files, or an .npz
-in Keras' mnist.npz layout.
+scripts/fetch-data.sh fills; autompg:Horsepower keeps only the named
+features), a directory of MNIST-layout IDX files, or an .npz with x_train,
+y_train, x_test, y_test (Keras' mnist.npz, or what tfrun data --out writes).
+--classes 5-9 keeps the samples of those classes (in the training and the
+validation data) relabelled 0..4; --take N then keeps the first N training
+samples, before --validation-split takes its share.
+
+Freezing (transfer learning): --freeze REGEX freezes every trainable variable
+whose name (base/conv1/kernel) or Keras layer name (conv1, or an enclosing
+layer such as a nested model "base") the pattern matches; --trainable REGEX
+keeps those trainable and, alone, freezes all others. train_step leaves a
+frozen variable and its optimizer slots bitwise unchanged, whatever the
+optimizer. The choice is stored in the saved model (as Keras keeps
+layer.trainable): a later train without these flags keeps it, and says so.
+--reset-optimizer starts the optimizer afresh (slots and step count zero),
+as compiling a Keras model again does.
+
+--adapt-normalization computes the mean and variance of every Normalization
+layer fed by a model input from the training data (after --validation-split,
+i.e. the samples trained on) before training, as the layer's adapt() does, so
+the saved model carries them.
 
 Outputs beside the model: the history as JSON (OUT.history.json) and the
 training curves as PNG (OUT.curves.png), both rewritten after every epoch;
@@ -184,6 +212,12 @@ func (o *trainOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.saveMonitor, "save-monitor", "val_loss", "quantity --save-best-only watches")
 	fs.StringVar(&o.saveMode, "save-mode", "auto", "auto, min or max")
 	fs.BoolVar(&o.saveWeightsOnly, "save-weights-only", false, "with --save-model, save a TensorFlow checkpoint of the variables (PATH/variables.*) instead of a SavedModel")
+
+	o.sel.AddFlags(fs, "keep the first N training samples, after --classes and before --validation-split (default 0: all)")
+	fs.StringVar(&o.freeze, "freeze", "", "freeze the trainable variables whose name or Keras layer (or enclosing layer) this regular expression matches (default: none)")
+	fs.StringVar(&o.trainable, "trainable", "", "keep these variables trainable (by name or layer, as --freeze); alone, freeze every other one (default: all)")
+	fs.BoolVar(&o.adaptNorm, "adapt-normalization", false, "adapt every input-fed Normalization layer (mean, variance) on the training data before training")
+	fs.BoolVar(&o.resetOptimizer, "reset-optimizer", false, "zero the optimizer's state (slots, step count) before training, as a Keras recompile does")
 }
 
 func (o *trainOptions) Validate(cmd *cobra.Command) error {
@@ -220,6 +254,20 @@ func (o *trainOptions) Validate(cmd *cobra.Command) error {
 	}
 	if _, err := parseClassWeight(o.classWeight); err != nil {
 		return usageErrorf("--class-weight: %v", err)
+	}
+	if err := o.sel.Validate(); err != nil {
+		return err
+	}
+	var err error
+	if o.freeze != "" {
+		if o.freezeRE, err = regexp.Compile(o.freeze); err != nil {
+			return usageErrorf("--freeze: %v", err)
+		}
+	}
+	if o.trainable != "" {
+		if o.trainableRE, err = regexp.Compile(o.trainable); err != nil {
+			return usageErrorf("--trainable: %v", err)
+		}
 	}
 	if o.esBaseline != "" {
 		b, err := strconv.ParseFloat(o.esBaseline, 64)
@@ -295,6 +343,7 @@ type trainResult struct {
 	CurvesFile  string              `json:"curves_file,omitempty"`
 	Checkpoint  string              `json:"checkpoint,omitempty"`
 	Stopped     string              `json:"stopped,omitempty"`
+	Frozen      []string            `json:"frozen,omitempty"`
 }
 
 // fingerprint is what a resumed run must share with the interrupted one.
@@ -304,6 +353,19 @@ func (o *trainOptions) fingerprint(m *savedmodel.Model, train dataset.Dataset) m
 		"seed": strconv.FormatUint(o.seed, 10), "shuffle": strconv.FormatBool(!o.noShuffle),
 		"validation_split": strconv.FormatFloat(o.validationSplit, 'g', -1, 64), "validation_data": o.validationData,
 		"sample_weight": o.sampleWeight, "class_weight": o.classWeight,
+	}
+	// Options added later are recorded only when set, so that checkpoints
+	// written before they existed still resume.
+	for k, v := range map[string]string{"classes": o.sel.classes, "freeze": o.freeze, "trainable": o.trainable} {
+		if v != "" {
+			fp[k] = v
+		}
+	}
+	if o.sel.take > 0 {
+		fp["take"] = strconv.Itoa(o.sel.take)
+	}
+	if o.adaptNorm {
+		fp["adapt_normalization"] = "true"
 	}
 	if d := m.Description(); d != nil {
 		fp["model"] = d.Name
@@ -320,9 +382,16 @@ func runTrain(ctx context.Context, o *trainOptions, dir string, stdout, stderr i
 	if missing := m.Contract(); len(missing) > 0 {
 		return withCode(exitBadModel, fmt.Errorf("saved model %s cannot be trained: missing %v; export it with scripts/export.py", dir, missing))
 	}
-	train, err := dataset.Open(o.data, dataset.Train)
+	if o.adaptNorm && (m.Description() == nil || len(m.Description().Normalization) == 0) {
+		return usageErrorf("--adapt-normalization: saved model %s has no Normalization layer fed by a model input", dir)
+	}
+	frozen, err := o.setTrainable(m)
 	if err != nil {
-		return withCode(exitBadData, err)
+		return err
+	}
+	train, err := o.sel.open(o.data, dataset.Train, o.sel.take)
+	if err != nil {
+		return err
 	}
 	if o.sampleWeight != "" {
 		w, err := dataset.LoadNPY(o.sampleWeight)
@@ -350,11 +419,32 @@ func runTrain(ctx context.Context, o *trainOptions, dir string, stdout, stderr i
 		}
 		train, fit.Validation = tr, &val
 	case o.validationData != "":
-		val, err := dataset.Open(o.validationData, dataset.Test)
+		val, err := o.sel.open(o.validationData, dataset.Test, 0)
+		if err != nil {
+			return err
+		}
+		fit.Validation = &val
+	}
+	if o.adaptNorm {
+		layers, err := m.AdaptNormalization(train)
 		if err != nil {
 			return withCode(exitBadData, err)
 		}
-		fit.Validation = &val
+		if o.verbose > 0 && !o.json {
+			fmt.Fprintf(stderr, "adapted %s on %d training samples\n", strings.Join(layers, ", "), train.Len())
+		}
+	}
+	if o.resetOptimizer {
+		if _, err := m.ResetOptimizer(); err != nil {
+			return withCode(exitBadModel, err)
+		}
+	}
+	if len(frozen) > 0 && o.verbose > 0 && !o.json {
+		how := "frozen"
+		if o.freeze == "" && o.trainable == "" {
+			how = "frozen (as saved in the model; --trainable . unfreezes)"
+		}
+		fmt.Fprintf(stderr, "%s: %d of %d trainable variables: %s\n", how, len(frozen), len(m.TrainableVariables()), strings.Join(frozen, ", "))
 	}
 	if o.learningRate > 0 {
 		if err := m.SetLearningRate(o.learningRate); err != nil {
@@ -450,7 +540,7 @@ func runTrain(ctx context.Context, o *trainOptions, dir string, stdout, stderr i
 		return err
 	}
 	res := trainResult{Model: o.out, Epochs: hist.Len(), Resumed: resumedAt, History: hist, Final: savedmodel.Logs{},
-		HistoryFile: hf.JSON, CurvesFile: hf.PNG}
+		HistoryFile: hf.JSON, CurvesFile: hf.PNG, Frozen: frozen}
 	if len(hist.Epoch) > 0 {
 		res.Final = hist.Logs(hist.Len() - 1)
 	}
@@ -472,6 +562,40 @@ func runTrain(ctx context.Context, o *trainOptions, dir string, stdout, stderr i
 		fmt.Fprintf(stdout, "trained %d epochs; saved %s\n", res.Epochs, o.out)
 	}
 	return diverged
+}
+
+// setTrainable applies --freeze and --trainable (each must match a variable
+// or layer) and returns the frozen variables; without them, those the
+// saved model has frozen.
+func (o *trainOptions) setTrainable(m *savedmodel.Model) ([]string, error) {
+	if o.freezeRE == nil && o.trainableRE == nil {
+		frozen, err := m.Frozen()
+		if err != nil {
+			return nil, withCode(exitBadModel, err)
+		}
+		return frozen, nil
+	}
+	if m.Description() == nil {
+		return nil, usageErrorf("--freeze/--trainable: saved model %s has no %s (export it with scripts/export.py)", m.Dir(), savedmodel.DescriptionFile)
+	}
+	for _, p := range []struct {
+		flag string
+		re   *regexp.Regexp
+	}{{"--freeze", o.freezeRE}, {"--trainable", o.trainableRE}} {
+		if p.re != nil && len(m.MatchTrainable(p.re)) == 0 {
+			var names []string
+			for _, v := range m.TrainableVariables() {
+				names = append(names, v.Name)
+			}
+			return nil, usageErrorf("%s %q matches no trainable variable or layer of %s; its trainable variables: %s",
+				p.flag, p.re, m.Dir(), strings.Join(names, ", "))
+		}
+	}
+	frozen, err := m.SetTrainable(savedmodel.FreezeSpec{Freeze: o.freezeRE, Trainable: o.trainableRE})
+	if err != nil {
+		return nil, withCode(exitBadModel, err)
+	}
+	return frozen, nil
 }
 
 // checkMonitors refuses monitored names the logs will not have: Keras only

@@ -6,10 +6,12 @@ outputs the Go tests compare against (computed here, by TensorFlow in Python):
   mnist_mlp.expected.json  inputs and predict/evaluate outputs of mnist_mlp
   inversion/            scripts/export.py of inversion.py:build, seed 3
   autompg_dnn/          scripts/export.py of autompg_dnn.py:build, seed 5
+  transfer_src/, transfer_dst/  the family of transfer.py:build, seed 11
   plain_module/         plain_module.py: a tf.Module saved by tf.saved_model.save
   plain_module.expected.json  inputs and outputs of its two signatures
 
-Run with the project venv: make fixtures (or .venv/bin/python testdata/models/make_fixtures.py).
+Run with the project venv: make fixtures (or .venv/bin/python testdata/models/make_fixtures.py);
+`make_fixtures.py transfer` rewrites only the transfer family.
 """
 
 import json
@@ -32,6 +34,7 @@ import autompg_dnn  # noqa: E402
 import inversion  # noqa: E402
 import mnist_mlp  # noqa: E402
 import plain_module  # noqa: E402
+import transfer  # noqa: E402
 
 
 def tensor_json(a):
@@ -98,8 +101,19 @@ def main():
          "inputs": {k: tensor_json(v) for k, v in c["inputs"].items()},
          "outputs": {k: tensor_json(v) for k, v in call(loaded.signatures[c["signature"]], c["inputs"]).items()}}
         for c in cases]})
+    export_transfer()
     print("fixtures written under", HERE)
 
 
+def export_transfer():
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(11)
+    for name, model in transfer.build().items():
+        export.export(model, os.path.join(HERE, name), name=name, force=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["transfer"]:
+        export_transfer()
+    else:
+        main()
