@@ -468,7 +468,10 @@ func runTrain(ctx context.Context, o *trainOptions, dir string, stdout, stderr i
 	if o.lrSchedule == "" && !o.reduceLR {
 		progress.Hide = []string{"learning_rate"}
 	}
-	cbs := []savedmodel.Callback{progress}
+	var cbs []savedmodel.Callback
+	if o.verbose > 0 || o.json {
+		cbs = append(cbs, progress)
+	}
 	if o.lrSchedule != "" {
 		s, _ := callbacks.ParseSchedule(o.lrSchedule)
 		cbs = append(cbs, &callbacks.LearningRateScheduler{Schedule: s, Log: log})
