@@ -168,23 +168,27 @@ func parseSaverDef(b []byte, s *SaverDef) error {
 	})
 }
 
-func parseSignatureEntry(b []byte) (string, Signature, error) {
-	var key string
-	var sig Signature
-	err := eachField(b, "SignatureDef entry", func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
-		if typ != protowire.BytesType {
-			return nil
-		}
-		switch num {
-		case 1:
+// mapEntry splits an entry of a protobuf map<string, message> into its key
+// (field 1) and the serialized value (field 2).
+func mapEntry(b []byte, msg string) (key string, value []byte, err error) {
+	err = eachField(b, msg, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
+		switch {
+		case num == 1 && typ == protowire.BytesType:
 			key = string(v)
-		case 2:
-			var err error
-			sig, err = parseSignatureDef(v)
-			return err
+		case num == 2 && typ == protowire.BytesType:
+			value = v
 		}
 		return nil
 	})
+	return key, value, err
+}
+
+func parseSignatureEntry(b []byte) (string, Signature, error) {
+	key, v, err := mapEntry(b, "SignatureDef entry")
+	if err != nil {
+		return "", Signature{}, err
+	}
+	sig, err := parseSignatureDef(v)
 	sig.Key = key
 	return key, sig, err
 }
@@ -197,22 +201,11 @@ func parseSignatureDef(b []byte) (Signature, error) {
 		}
 		switch num {
 		case 1, 2: // inputs, outputs: map<string, TensorInfo>
-			var key string
-			var info TensorInfo
-			err := eachField(v, "TensorInfo entry", func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
-				if typ != protowire.BytesType {
-					return nil
-				}
-				switch num {
-				case 1:
-					key = string(v)
-				case 2:
-					var err error
-					info, err = parseTensorInfo(v)
-					return err
-				}
-				return nil
-			})
+			key, value, err := mapEntry(v, "TensorInfo entry")
+			if err != nil {
+				return err
+			}
+			info, err := parseTensorInfo(value)
 			if err != nil {
 				return err
 			}
@@ -309,16 +302,7 @@ func parseGraphDef(b []byte, mg *MetaGraph) error {
 		}
 		vi := VariableInfo{Name: name, Shape: Shape{UnknownRank: true}}
 		for _, entry := range attrs {
-			var key string
-			var val []byte
-			err := eachField(entry, "NodeDef attr entry", func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
-				if typ == protowire.BytesType && num == 1 {
-					key = string(v)
-				} else if typ == protowire.BytesType && num == 2 {
-					val = v
-				}
-				return nil
-			})
+			key, val, err := mapEntry(entry, "NodeDef attr entry")
 			if err != nil {
 				return err
 			}
