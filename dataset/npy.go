@@ -33,6 +33,13 @@ type npyDescr struct {
 	kind  byte // 'f', 'i', 'u', 'b', 'U', 'S'
 }
 
+// npyCodes maps NumPy's type codes (kind and size) to the numeric dtypes,
+// for reading and writing.
+var npyCodes = map[string]string{
+	"f4": Float32, "f8": Float64, "i8": Int64, "i4": Int32, "i2": Int16,
+	"i1": Int8, "u1": Uint8, "u2": Uint16, "b1": Bool,
+}
+
 // parseDescr parses a simple dtype descriptor such as "<f4", "|u1" or "<U5".
 func parseDescr(s string) (npyDescr, error) {
 	if len(s) < 2 {
@@ -55,26 +62,9 @@ func parseDescr(s string) (npyDescr, error) {
 		return npyDescr{}, fmt.Errorf("%w: dtype descriptor %q", ErrDType, s)
 	}
 	d.size = size
-	switch s[1:] {
-	case "f4":
-		d.dtype = Float32
-	case "f8":
-		d.dtype = Float64
-	case "i8":
-		d.dtype = Int64
-	case "i4":
-		d.dtype = Int32
-	case "i2":
-		d.dtype = Int16
-	case "i1":
-		d.dtype = Int8
-	case "u1":
-		d.dtype = Uint8
-	case "u2":
-		d.dtype = Uint16
-	case "b1":
-		d.dtype = Bool
-	default:
+	if dt, ok := npyCodes[s[1:]]; ok {
+		d.dtype = dt
+	} else {
 		switch d.kind {
 		case 'U':
 			d.dtype, d.size = String, 4*size
@@ -500,31 +490,21 @@ func LoadNPY(path string) (*Array, error) {
 
 // npyDescrOf returns the descriptor WriteNPY uses for a.
 func npyDescrOf(a *Array) string {
-	switch d := a.Data.(type) {
-	case []float32:
-		return "<f4"
-	case []float64:
-		return "<f8"
-	case []int64:
-		return "<i8"
-	case []int32:
-		return "<i4"
-	case []int16:
-		return "<i2"
-	case []int8:
-		return "|i1"
-	case []uint8:
-		return "|u1"
-	case []uint16:
-		return "<u2"
-	case []bool:
-		return "|b1"
-	case []string:
+	if d, ok := a.Data.([]string); ok {
 		w := 1
 		for _, s := range d {
 			w = max(w, utf8.RuneCountInString(s))
 		}
 		return "<U" + strconv.Itoa(w)
+	}
+	dt := a.DType()
+	for code, t := range npyCodes {
+		if t == dt {
+			if code[1] == '1' {
+				return "|" + code // one byte: no byte order
+			}
+			return "<" + code
+		}
 	}
 	return ""
 }
