@@ -256,23 +256,35 @@ func writePlan(p *h5convert.Plan, asJSON bool, w io.Writer) error {
 	return p.WriteText(w)
 }
 
-func runConvert(o *convertOptions, weights string, stdout, stderr io.Writer) error {
+// openH5Job reads the mapping options, checks that the HDF5 file exists and
+// loads the model with its variables as h5convert sees them. The caller
+// closes the model.
+func (o *convertOptions) openH5Job(h5file, modelDir string) (h5convert.Options, *savedmodel.Model, []h5convert.Variable, error) {
 	opts, _ := o.options()
 	if err := o.loadMapping(&opts); err != nil {
-		return err
+		return opts, nil, nil, err
 	}
-	if _, err := os.Stat(weights); err != nil {
-		return withCode(exitBadData, err)
+	if _, err := os.Stat(h5file); err != nil {
+		return opts, nil, nil, withCode(exitBadData, err)
 	}
-	m, err := o.session.loadModel(o.model)
+	m, err := o.session.loadModel(modelDir)
+	if err != nil {
+		return opts, nil, nil, err
+	}
+	vars, err := h5convert.ModelVariables(m)
+	if err != nil {
+		m.Close()
+		return opts, nil, nil, withCode(exitBadModel, err)
+	}
+	return opts, m, vars, nil
+}
+
+func runConvert(o *convertOptions, weights string, stdout, stderr io.Writer) error {
+	opts, m, vars, err := o.openH5Job(weights, o.model)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	vars, err := h5convert.ModelVariables(m)
-	if err != nil {
-		return withCode(exitBadModel, err)
-	}
 	plan, err := h5convert.NewPlan(weights, vars, opts)
 	if err != nil {
 		if plan != nil && o.dryRun {
@@ -301,22 +313,11 @@ func runConvert(o *convertOptions, weights string, stdout, stderr io.Writer) err
 }
 
 func runToH5(o *convertOptions, stdout io.Writer) error {
-	opts, _ := o.options()
-	if err := o.loadMapping(&opts); err != nil {
-		return err
-	}
-	if _, err := os.Stat(o.layoutOf); err != nil {
-		return withCode(exitBadData, err)
-	}
-	m, err := o.session.loadModel(o.toH5)
+	opts, m, vars, err := o.openH5Job(o.layoutOf, o.toH5)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	vars, err := h5convert.ModelVariables(m)
-	if err != nil {
-		return withCode(exitBadModel, err)
-	}
 	values, err := h5convert.ModelValues(m, vars)
 	if err != nil {
 		return err
