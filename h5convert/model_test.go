@@ -17,21 +17,11 @@ import (
 	"github.com/tfrun/tfrun/tfgo"
 )
 
-func loadModel(tb testing.TB, dir string) *savedmodel.Model {
-	tb.Helper()
-	m, err := savedmodel.Load(dir, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { m.Close() })
-	return m
-}
-
 // convertInversion loads the exported inversion network and assigns the
 // example's MATLAB-layout weights to it.
 func convertInversion(tb testing.TB, weights string) *savedmodel.Model {
 	tb.Helper()
-	m := loadModel(tb, fixture.Model(tb, "inversion"))
+	m := fixture.Load(tb, fixture.Model(tb, "inversion"))
 	vars, err := h5convert.ModelVariables(m)
 	if err != nil {
 		tb.Fatal(err)

@@ -14,7 +14,7 @@ import (
 func BenchmarkPredict(b *testing.B) {
 	for _, n := range []int{1, 32} {
 		b.Run("batch="+itoa(n), func(b *testing.B) {
-			m := load(b, fixture.Model(b, "mnist_mlp"))
+			m := fixture.Load(b, fixture.Model(b, "mnist_mlp"))
 			x := randomImages(n, 1)
 			defer x.Close()
 			inputs := map[string]*tfgo.Tensor{"x": x}

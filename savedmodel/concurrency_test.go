@@ -37,7 +37,7 @@ func predictOne(tb testing.TB, m interface {
 // TestConcurrentPredict: 8 goroutines share one model for 10k calls, each
 // on its own input; every result must equal the serial one.
 func TestConcurrentPredict(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	const workers, calls = 8, 10000
 	inputs := make([]*tfgo.Tensor, workers)
 	want := make([][]float32, workers)
@@ -107,7 +107,7 @@ func rssKiB(tb testing.TB) int {
 // TestPredictMemoryFlat: RSS after 100k single-sample predictions stays
 // within 10% of RSS after the first 1k (tensors and outputs are freed).
 func TestPredictMemoryFlat(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	run := func(n int) {
 		for i := range n {
 			x := randomImages(1, uint64(i))

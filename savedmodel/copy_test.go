@@ -69,16 +69,16 @@ func iteration(tb testing.TB, m *savedmodel.Model) int64 {
 // state are untouched unless asked for, and that copying everything is
 // refused because the heads differ in shape.
 func TestCopyHeadSwap(t *testing.T) {
-	src := load(t, fixture.Model(t, "transfer_src"))
+	src := fixture.Load(t, fixture.Model(t, "transfer_src"))
 	sub, _ := mnist(t, dataset.Train).Slice(0, 256)
 	if _, err := src.Fit(context.Background(), sub, savedmodel.FitOptions{Epochs: 1, BatchSize: 32}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := savedmodel.PlanCopy(src, load(t, fixture.Model(t, "transfer_dst")), savedmodel.CopySpec{})
+	_, err := savedmodel.PlanCopy(src, fixture.Load(t, fixture.Model(t, "transfer_dst")), savedmodel.CopySpec{})
 	if !errors.Is(err, savedmodel.ErrCopyMismatch) || !strings.Contains(err.Error(), "head/kernel: source (8, 10) float32, destination (8, 5) float32") {
 		t.Errorf("PlanCopy(every variable) = %v, want a mismatch naming head/kernel and both shapes", err)
 	}
-	_, err = savedmodel.PlanCopy(src, load(t, fixture.Model(t, "transfer_dst")), savedmodel.CopySpec{Vars: regexp.MustCompile(`^nothing$`)})
+	_, err = savedmodel.PlanCopy(src, fixture.Load(t, fixture.Model(t, "transfer_dst")), savedmodel.CopySpec{Vars: regexp.MustCompile(`^nothing$`)})
 	if !errors.Is(err, savedmodel.ErrNoMatch) {
 		t.Errorf("PlanCopy(--vars ^nothing$) = %v, want ErrNoMatch", err)
 	}
@@ -94,7 +94,7 @@ func TestCopyHeadSwap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dst := load(t, fixture.Model(t, "transfer_dst"))
+			dst := fixture.Load(t, fixture.Model(t, "transfer_dst"))
 			dstSlots := slotsOf(t, dst, baseVars)
 			headBefore := readAll(t, dst, headVars)
 			slotsBefore := readAll(t, dst, dstSlots)
@@ -112,7 +112,7 @@ func TestCopyHeadSwap(t *testing.T) {
 			if err := dst.Save(saved); err != nil {
 				t.Fatal(err)
 			}
-			reloaded := load(t, saved)
+			reloaded := fixture.Load(t, saved)
 			want := readAll(t, src, baseVars)
 			for _, m := range []*savedmodel.Model{dst, reloaded} {
 				if n := sameBits(readAll(t, m, baseVars), want, baseVars); n != "" {
@@ -145,7 +145,7 @@ func TestCopyHeadSwap(t *testing.T) {
 // TestResetOptimizer: after training, every slot and the iteration count
 // are zero again and the learning rate is kept.
 func TestResetOptimizer(t *testing.T) {
-	m := load(t, fixture.Model(t, "transfer_dst"))
+	m := fixture.Load(t, fixture.Model(t, "transfer_dst"))
 	if err := m.SetLearningRate(0.0025); err != nil {
 		t.Fatal(err)
 	}

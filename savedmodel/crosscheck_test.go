@@ -28,7 +28,7 @@ func randomImages(n int, seed uint64) *tfgo.Tensor {
 // from Python (TensorFlow's own loader) and compares the outputs.
 func TestPythonCrossCheck(t *testing.T) {
 	dir := fixture.Model(t, "mnist_mlp")
-	m := load(t, dir)
+	m := fixture.Load(t, dir)
 	x := randomImages(5, 11)
 	defer x.Close()
 	out, err := m.Call("serving_default", map[string]*tfgo.Tensor{"x": x})
@@ -45,7 +45,7 @@ func TestPythonCrossCheck(t *testing.T) {
 // TestSavedByGoLoadsInPython changes variables in Go, saves, and checks that
 // Python's tf.saved_model.load reads the same variables and predicts the same.
 func TestSavedByGoLoadsInPython(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	r := rand.New(rand.NewPCG(3, 4))
 	w := make([]float32, 128*10)
 	for i := range w {
@@ -60,7 +60,7 @@ func TestSavedByGoLoadsInPython(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	m2 := load(t, dir)
+	m2 := fixture.Load(t, dir)
 	x := randomImages(3, 5)
 	defer x.Close()
 	out, err := m2.Call("serving_default", map[string]*tfgo.Tensor{"x": x})

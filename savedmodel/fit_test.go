@@ -28,7 +28,7 @@ func mnist(tb testing.TB, split string) dataset.Dataset {
 // TestFitOneEpochMNIST trains the quickstart model one epoch on the full
 // MNIST training set and evaluates it on the test set.
 func TestFitOneEpochMNIST(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	hist, err := m.Fit(context.Background(), mnist(t, dataset.Train), savedmodel.FitOptions{Epochs: 1, BatchSize: 32, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func (r *batchRecorder) OnBatchEnd(f *savedmodel.Fitting, _, _ int, _ savedmodel
 func TestTrainTrajectoryMatchesPython(t *testing.T) {
 	const steps, batch = 50, 32
 	dir := fixture.Model(t, "mnist_mlp")
-	m := load(t, dir)
+	m := fixture.Load(t, dir)
 	all := mnist(t, dataset.Train)
 	sub, err := all.Slice(0, steps*batch)
 	if err != nil {
@@ -116,7 +116,7 @@ func TestTrainTrajectoryMatchesPython(t *testing.T) {
 // TestEvaluateAggregates checks that Evaluate's batch aggregation equals one
 // evaluate call over all samples (a mean loss and accuracy).
 func TestEvaluateAggregates(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	sub, _ := mnist(t, dataset.Test).Slice(0, 100)
 	logs, err := m.Evaluate(context.Background(), sub, 32) // batches 32, 32, 32, 4
 	if err != nil {
@@ -134,7 +134,7 @@ func TestEvaluateAggregates(t *testing.T) {
 }
 
 func TestLearningRateZeroLeavesVariables(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	if err := m.SetLearningRate(0); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func readAll(tb testing.TB, m *savedmodel.Model, names []string) [][]float32 {
 // TestFitBadData: data errors are caught before TensorFlow sees the data,
 // with the source, the input and the problem named.
 func TestFitBadData(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	good, _ := mnist(t, dataset.Test).Slice(0, 10)
 	mk := func(change func(ds *dataset.Dataset)) dataset.Dataset {
 		ds, err := good.Gather([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
@@ -237,7 +237,7 @@ func (c *cancelAfter) OnBatchEnd(*savedmodel.Fitting, int, int, savedmodel.Logs)
 }
 
 func TestFitStopsOnCancel(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cb := &cancelAfter{n: 5, cancel: cancel}

@@ -17,7 +17,7 @@ import (
 // TestFreezeIsExact: after steps of Adam, the frozen layer's variables and
 // their optimizer slots are bitwise what they were, while the others moved.
 func TestFreezeIsExact(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	frozen, err := m.SetTrainable(savedmodel.FreezeSpec{Freeze: regexp.MustCompile(`^dense$`)})
 	if err != nil {
 		t.Fatal(err)

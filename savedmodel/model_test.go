@@ -17,16 +17,6 @@ import (
 	"github.com/tfrun/tfrun/tfgo"
 )
 
-func load(tb testing.TB, dir string) *savedmodel.Model {
-	tb.Helper()
-	m, err := savedmodel.Load(dir, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { m.Close() })
-	return m
-}
-
 // copyModel copies a fixture model into a temporary directory.
 func copyModel(tb testing.TB, name string) string {
 	tb.Helper()
@@ -56,7 +46,7 @@ func copyModel(tb testing.TB, name string) string {
 // models (ours and a plain tf.Module) with TensorFlow's outputs in Python.
 func TestCallMatchesPython(t *testing.T) {
 	for _, name := range []string{"mnist_mlp", "plain_module"} {
-		m := load(t, fixture.Model(t, name))
+		m := fixture.Load(t, fixture.Model(t, name))
 		for _, c := range fixture.Expected(t, name) {
 			t.Run(name+"/"+c.Signature, func(t *testing.T) {
 				inputs := map[string]*tfgo.Tensor{}
@@ -93,11 +83,11 @@ func TestCallMatchesPython(t *testing.T) {
 }
 
 func TestPredictGoValues(t *testing.T) {
-	m := load(t, fixture.Model(t, "plain_module"))
+	m := fixture.Load(t, fixture.Model(t, "plain_module"))
 	if _, err := m.PredictSignature(); err == nil {
 		t.Error("PredictSignature() of a model with two non-default signatures = nil error")
 	}
-	m = load(t, fixture.Model(t, "mnist_mlp"))
+	m = fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	out, err := m.Predict(map[string]any{"x": make([][][]float32, 3)})
 	if err == nil {
 		out.Close()
@@ -169,7 +159,7 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 
-	m := load(t, mnist)
+	m := fixture.Load(t, mnist)
 	x, _ := tfgo.FromFlat([]int64{2, 28, 28}, make([]float32, 2*28*28))
 	x64, _ := tfgo.FromFlat([]int64{2, 28, 28}, make([]float64, 2*28*28))
 	rank2, _ := tfgo.FromFlat([]int64{2, 784}, make([]float32, 2*784))
@@ -205,7 +195,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestVariablesAssignRead(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	const name = "mnist_mlp/dense_1/bias"
 	want := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	v, _ := tfgo.FromFlat([]int64{10}, want)
@@ -250,7 +240,7 @@ func TestVariablesAssignRead(t *testing.T) {
 }
 
 func TestSaveRoundTrip(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	v, _ := tfgo.FromFlat([]int64{10}, []float32{9, 8, 7, 6, 5, 4, 3, 2, 1, 0})
 	defer v.Close()
 	if err := m.AssignVariable("mnist_mlp/dense_1/bias", v); err != nil {
@@ -266,7 +256,7 @@ func TestSaveRoundTrip(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("after Save the parent holds %d entries, want only the model (no temporaries)", len(entries))
 	}
-	m2 := load(t, dir)
+	m2 := fixture.Load(t, dir)
 	got, err := m2.ReadVariable("mnist_mlp/dense_1/bias")
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +272,7 @@ func TestSaveRoundTrip(t *testing.T) {
 }
 
 func TestSaveFailureLeavesTargetIntact(t *testing.T) {
-	m := load(t, fixture.Model(t, "mnist_mlp"))
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	dir := filepath.Join(t.TempDir(), "model")
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)

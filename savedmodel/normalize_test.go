@@ -32,7 +32,7 @@ func TestAdaptNormalization(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := load(t, fixture.Model(t, "autompg_dnn"))
+	m := fixture.Load(t, fixture.Model(t, "autompg_dnn"))
 	layers, err := m.AdaptNormalization(train)
 	if err != nil {
 		t.Fatal(err)

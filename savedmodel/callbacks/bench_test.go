@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tfrun/tfrun/internal/fixture"
 	"github.com/tfrun/tfrun/savedmodel"
 	"github.com/tfrun/tfrun/savedmodel/callbacks"
 )
@@ -25,7 +26,7 @@ func BenchmarkFitEpoch(b *testing.B) {
 	val, _ := all.Slice(2048, 2048+512)
 	for _, name := range []string{"none", "all"} {
 		b.Run("callbacks="+name, func(b *testing.B) {
-			m := load(b)
+			m := fixture.Load(b, fixture.Model(b, "mnist_mlp"))
 			var cbs []savedmodel.Callback
 			if name == "all" {
 				dir := b.TempDir()

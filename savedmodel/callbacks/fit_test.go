@@ -19,16 +19,6 @@ import (
 	"github.com/tfrun/tfrun/savedmodel/callbacks"
 )
 
-func load(tb testing.TB) *savedmodel.Model {
-	tb.Helper()
-	m, err := savedmodel.Load(fixture.Model(tb, "mnist_mlp"), nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { m.Close() })
-	return m
-}
-
 // mnistSubset returns the first n training samples of real MNIST.
 func mnistSubset(tb testing.TB, n int) dataset.Dataset {
 	tb.Helper()
@@ -111,7 +101,7 @@ func (c *forceLoss) OnEpochEnd(f *savedmodel.Fitting, epoch int, logs savedmodel
 // Keras would (Replay on the same History) and the model ends with the
 // weights it had after the best epoch, bit for bit.
 func TestEarlyStoppingRestoresBestWeights(t *testing.T) {
-	m := load(t)
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	values := []float64{0.9, 0.5, 0.6, 0.7, 0.4, 0.3}
 	cfg := callbacks.EarlyStoppingConfig{Monitor: "val_loss", Patience: 2, RestoreBestWeights: true}
 	es, err := callbacks.NewEarlyStopping(cfg)
@@ -147,7 +137,7 @@ func TestEarlyStoppingRestoresBestWeights(t *testing.T) {
 // variable the graph reads, read back from TensorFlow, and the history's
 // learning_rate column shows the change one epoch later.
 func TestReduceLROnPlateauChangesVariable(t *testing.T) {
-	m := load(t)
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	r, err := callbacks.NewReduceLROnPlateau(callbacks.ReduceLROnPlateauConfig{Monitor: "val_loss", Factor: 0.5, Patience: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +166,7 @@ func TestReduceLROnPlateauChangesVariable(t *testing.T) {
 // TestScheduleSetsVariable: a LearningRateScheduler sets the variable at
 // each epoch's start.
 func TestScheduleSetsVariable(t *testing.T) {
-	m := load(t)
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	s := &callbacks.LearningRateScheduler{Schedule: callbacks.Table{{Epoch: 0, LR: 0.01}, {Epoch: 1, LR: 0.002}}}
 	hist, err := m.Fit(context.Background(), mnistSubset(t, 512), savedmodel.FitOptions{
 		Epochs: 2, BatchSize: 128, LogLearningRate: true, Callbacks: []savedmodel.Callback{s}})
@@ -196,7 +186,7 @@ func TestScheduleSetsVariable(t *testing.T) {
 // the last finite epoch, Fit returns without error, and the saved model
 // holds only finite weights.
 func TestTerminateOnNaNRollsBack(t *testing.T) {
-	m := load(t)
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	nan := &callbacks.TerminateOnNaN{}
 	sched := &callbacks.LearningRateScheduler{Schedule: callbacks.Table{{Epoch: 0, LR: 1e-3}, {Epoch: 2, LR: 1e30}}}
 	snaps := &forceLoss{values: make([]float64, 10)}
@@ -246,7 +236,7 @@ func TestTerminateOnNaNRollsBack(t *testing.T) {
 // history's values (as float32).
 func TestTensorBoardCrossCheck(t *testing.T) {
 	py := fixture.Python(t)
-	m := load(t)
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	all := mnistSubset(t, 1500)
 	train, val, err := all.SplitValidation(0.2)
 	if err != nil {
@@ -316,7 +306,7 @@ func keys[V any](m map[string]V) []string {
 // TestHistoryFileAndCSV: after Fit the history JSON reads back, the PNG is
 // a valid image of the plot's size and the CSV has one row per epoch.
 func TestHistoryFileAndCSV(t *testing.T) {
-	m := load(t)
+	m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 	dir := t.TempDir()
 	hf := &callbacks.HistoryFile{JSON: filepath.Join(dir, "h.json"), PNG: filepath.Join(dir, "curves.png")}
 	csv := &callbacks.CSVLogger{Path: filepath.Join(dir, "log.csv")}

@@ -60,7 +60,7 @@ func TestResumeIsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(ckdir string, stop *interruptAt, resume bool) (*savedmodel.History, savedmodel.Weights, error) {
-		m := load(t)
+		m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		cbs := statefulCallbacks(t)
@@ -93,7 +93,7 @@ func TestResumeIsExact(t *testing.T) {
 	if _, _, err := run(ck, &interruptAt{epoch: 1, batch: 20}, false); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v, want context.Canceled", err)
 	}
-	if _, err := callbacks.Resume(load(t), ck, &savedmodel.FitOptions{Epochs: 3}, map[string]string{"seed": "6"}); err == nil ||
+	if _, err := callbacks.Resume(fixture.Load(t, fixture.Model(t, "mnist_mlp")), ck, &savedmodel.FitOptions{Epochs: 3}, map[string]string{"seed": "6"}); err == nil ||
 		!strings.Contains(err.Error(), `seed was "5", now "6"`) {
 		t.Errorf("Resume with another seed = %v, want a fingerprint error", err)
 	}
@@ -221,7 +221,7 @@ func TestKillAndResume(t *testing.T) {
 		case err != nil:
 			t.Fatalf("kill %d: checkpoint does not load: %v", i, err)
 		default:
-			m := load(t)
+			m := fixture.Load(t, fixture.Model(t, "mnist_mlp"))
 			if err := m.RestoreVariables(filepath.Join(path, callbacks.VariablesPrefix)); err != nil {
 				t.Fatalf("kill %d: %s does not restore: %v", i, path, err)
 			}
